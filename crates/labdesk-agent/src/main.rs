@@ -1,0 +1,2 @@
+//! labdesk-agent
+fn main() {}

@@ -1,0 +1,2 @@
+//! labdeskctl
+fn main() {}

@@ -1,0 +1,1 @@
+//! The Labdesk desk console.
