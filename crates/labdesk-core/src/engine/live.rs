@@ -1,0 +1,178 @@
+//! Reading live sessions, and the store side of the scheduler's pass: starting bookings that
+//! reached their start, the confirmed bookings to warn, and recording a delivered warning.
+//! Every query here reads only the confirmed bookings' partial indexes.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Result};
+use crate::events::DeskEvent;
+use crate::model::{Actor, Session};
+use crate::store::{begin_write, ts};
+
+use super::access::actor_label;
+use super::audit::{record, Note};
+use super::pcs::find_pc;
+use super::rows::{LiveRow, PcRow, LIVE_SELECT, PC_COLUMNS};
+use super::Engine;
+
+impl Engine {
+    /// Every live session (started, not ended, end time still ahead), soonest end first.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn live_sessions(&self) -> Result<Vec<Session>> {
+        let now = ts(self.now());
+        let rows: Vec<LiveRow> = sqlx::query_as(&format!(
+            "{LIVE_SELECT} WHERE b.status = 'confirmed' AND b.end_time > ?1 \
+             AND b.start_time <= ?1 ORDER BY b.end_time, b.id"
+        ))
+        .bind(now)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| row.to_session(self)).collect()
+    }
+
+    /// The live session on a PC, if any.
+    ///
+    /// # Errors
+    /// 404 for an unknown PC.
+    pub async fn session_on_pc(&self, pc: &str) -> Result<Option<Session>> {
+        let now = ts(self.now());
+        let mut conn = self.pool().acquire().await?;
+        let pc = find_pc(&mut conn, pc).await?;
+        let row: Option<LiveRow> = sqlx::query_as(&format!(
+            "{LIVE_SELECT} WHERE b.status = 'confirmed' AND b.pc_id = ?1 \
+             AND b.start_time <= ?2 AND b.end_time > ?2 ORDER BY b.start_time LIMIT 1"
+        ))
+        .bind(pc.id)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        row.map(|row| row.to_session(self)).transpose()
+    }
+
+    /// Starts every booking that reached its start and has not ended: its PC goes in use and
+    /// `session_started` is published. Never touches upcoming bookings.
+    pub(crate) async fn start_due(&self, now: DateTime<Utc>) -> Result<Vec<Session>> {
+        let at = ts(now);
+        let mut tx = begin_write(self.pool()).await?;
+        let started: Vec<(i64, i64)> = sqlx::query_as(
+            "UPDATE bookings SET started_at = ?1 WHERE status = 'confirmed' \
+             AND started_at IS NULL AND start_time <= ?1 AND end_time > ?1 RETURNING id, pc_id",
+        )
+        .bind(&at)
+        .fetch_all(&mut *tx)
+        .await?;
+        if started.is_empty() {
+            return Ok(Vec::new());
+        }
+
+        let json =
+            |ids: Vec<i64>| serde_json::to_string(&ids).map_err(|e| Error::Internal(e.to_string()));
+        let booking_ids = json(started.iter().map(|(id, _)| *id).collect())?;
+        let pc_ids = json(started.iter().map(|(_, pc)| *pc).collect())?;
+        let pcs: Vec<PcRow> = sqlx::query_as(&format!(
+            "UPDATE pcs SET booking_status = 'in_use' \
+             WHERE id IN (SELECT value FROM json_each(?)) RETURNING {PC_COLUMNS}"
+        ))
+        .bind(pc_ids)
+        .fetch_all(&mut *tx)
+        .await?;
+        let rows: Vec<LiveRow> = sqlx::query_as(&format!(
+            "{LIVE_SELECT} WHERE b.id IN (SELECT value FROM json_each(?)) ORDER BY b.id"
+        ))
+        .bind(&booking_ids)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, booking_id, pc) \
+             SELECT ?, 'system', 'session_started', b.id, p.name FROM bookings b \
+             JOIN pcs p ON p.id = b.pc_id WHERE b.id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&at)
+        .bind(&booking_ids)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(count = rows.len(), "booked sessions started");
+
+        let sessions: Vec<Session> = rows
+            .iter()
+            .map(|row| row.to_session(self))
+            .collect::<Result<_>>()?;
+        for session in &sessions {
+            self.publish(DeskEvent::SessionStarted {
+                session: session.clone(),
+            });
+        }
+        self.publish_pc_rows(pcs);
+        Ok(sessions)
+    }
+
+    /// Every confirmed booking whose end is after `now` (live or upcoming).
+    pub(crate) async fn confirmed_ahead(&self, now: DateTime<Utc>) -> Result<Vec<LiveRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{LIVE_SELECT} WHERE b.status = 'confirmed' AND b.end_time > ? ORDER BY b.end_time"
+        ))
+        .bind(ts(now))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Whether a booking is still confirmed with its end ahead of now (checked just before a
+    /// warning goes out, so that nothing is sent after a booking ended).
+    pub(crate) async fn is_live(&self, booking_id: i64) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM bookings WHERE id = ? AND status = 'confirmed' AND end_time > ?",
+        )
+        .bind(booking_id)
+        .bind(ts(self.now()))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Records that a booking's PC acknowledged the warning for `lead_secs` (and so for every
+    /// longer lead), with the `minutes_left` it showed; publishes `session_warned`. Returns
+    /// false, recording nothing, if the booking ended meanwhile or a shorter lead is recorded.
+    pub(crate) async fn record_warning(
+        &self,
+        booking_id: i64,
+        lead_secs: i64,
+        minutes_left: i64,
+    ) -> Result<bool> {
+        let now = self.now();
+        let mut tx = begin_write(self.pool()).await?;
+        let pc: Option<String> = sqlx::query_scalar(
+            "UPDATE bookings SET warned_lead_secs = ?1, warned_minutes = ?2 \
+             WHERE id = ?3 AND status = 'confirmed' \
+             AND (warned_lead_secs IS NULL OR warned_lead_secs > ?1) \
+             RETURNING (SELECT name FROM pcs WHERE pcs.id = bookings.pc_id)",
+        )
+        .bind(lead_secs)
+        .bind(minutes_left)
+        .bind(booking_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(pc) = pc else {
+            return Ok(false);
+        };
+        let label = actor_label(&mut tx, &Actor::System).await?;
+        let note = Note {
+            action: "session_warned",
+            booking_id: Some(booking_id),
+            pc: Some(&pc),
+            detail: Some(format!("{minutes_left} min left")),
+            ..Note::default()
+        };
+        record(&mut tx, now, &label, note).await?;
+        tx.commit().await?;
+
+        self.publish(DeskEvent::SessionWarned {
+            booking_id,
+            pc,
+            minutes_left,
+        });
+        Ok(true)
+    }
+}

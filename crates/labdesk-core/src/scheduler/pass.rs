@@ -1,0 +1,165 @@
+//! One scheduler pass: expire, start, then warn, and work out when the next pass is due.
+//! Deliveries run as their own tasks with a time-out, so a dead PC never holds up the rest.
+
+use std::sync::{MutexGuard, PoisonError};
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::task::JoinHandle;
+
+use crate::engine::LiveRow;
+use crate::error::Result;
+use crate::model::Actor;
+use crate::store::parse_ts;
+
+use super::delivery::{due_lead, next_lead_at, Warning};
+use super::{Retry, Scheduler};
+
+/// What one [`Scheduler::sweep`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Bookings that expired.
+    pub expired: Vec<i64>,
+    /// Booked sessions that started.
+    pub started: Vec<i64>,
+    /// Bookings whose warning the PC acknowledged.
+    pub warned: Vec<i64>,
+    /// Bookings whose warning failed and will be tried again.
+    pub failed: Vec<i64>,
+    /// When the next pass is due, if anything is ahead.
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+/// A spawned delivery: the booking and whether its PC acknowledged.
+pub(super) type DeliveryTask = JoinHandle<(i64, bool)>;
+
+fn earliest(a: Option<DateTime<Utc>>, b: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    Some(a.map_or(b, |a| a.min(b)))
+}
+
+impl Scheduler {
+    fn retries(&self) -> MutexGuard<'_, std::collections::HashMap<i64, Retry>> {
+        self.retries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs the store side of a pass and spawns the due deliveries.
+    pub(super) async fn pass(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(SweepReport, Vec<DeliveryTask>)> {
+        let mut report = SweepReport::default();
+        // Expire first, so a booking that ended while the desk was down is never warned.
+        let expired = self.engine.expire_overdue(now, &Actor::System).await?;
+        report.expired = expired.iter().map(|e| e.booking_id).collect();
+        let started = self.engine.start_due(now).await?;
+        report.started = started.iter().map(|s| s.booking_id).collect();
+
+        let rows = self.engine.confirmed_ahead(now).await?;
+        self.retries()
+            .retain(|booking_id, _| rows.iter().any(|r| r.booking_id == *booking_id));
+        let mut deliveries = Vec::new();
+        for row in &rows {
+            let (start, end) = (parse_ts(&row.start_time)?, parse_ts(&row.end_time)?);
+            if start > now {
+                report.next_due = earliest(report.next_due, start);
+                continue;
+            }
+            report.next_due = earliest(report.next_due, end);
+            let leads = self.engine.warning_leads();
+            if let Some(at) = next_lead_at(leads, end, row.warned_lead_secs, now) {
+                report.next_due = earliest(report.next_due, at);
+            }
+            let Some(lead) = due_lead(leads, end - now, row.warned_lead_secs) else {
+                continue;
+            };
+            if let Some(retry_at) = self.retry_not_yet(row, now) {
+                report.next_due = earliest(report.next_due, retry_at);
+                continue;
+            }
+            if self.engine.claim_delivery(row.booking_id) {
+                let warning = Warning::new(row.booking_id, row.pc.clone(), lead, end, now);
+                deliveries.push(self.spawn_delivery(warning, row.pc_id));
+            }
+        }
+
+        Ok((report, deliveries))
+    }
+
+    /// When a failed warning may be tried again, if not yet: its interval has not passed and
+    /// its PC has not reconnected since.
+    fn retry_not_yet(&self, row: &LiveRow, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let retry = *self.retries().get(&row.booking_id)?;
+        let reconnected = self.engine.online_state(row.pc_id).epoch != retry.epoch;
+        (retry.at > now && !reconnected).then_some(retry.at)
+    }
+
+    fn spawn_delivery(&self, warning: Warning, pc_id: i64) -> DeliveryTask {
+        let scheduler = self.clone();
+        tokio::spawn(async move {
+            let booking_id = warning.booking_id;
+            let epoch = scheduler.engine.online_state(pc_id).epoch;
+            let delivered = scheduler.deliver(&warning).await;
+            if !delivered {
+                let interval =
+                    Duration::from_std(scheduler.retry_interval).unwrap_or(Duration::MAX);
+                let at = scheduler
+                    .engine
+                    .now()
+                    .checked_add_signed(interval)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC);
+                scheduler.retries().insert(booking_id, Retry { at, epoch });
+            } else {
+                scheduler.retries().remove(&booking_id);
+            }
+            scheduler.engine.release_delivery(booking_id);
+            if !delivered {
+                // Let the loop plan the retry (and catch a reconnection that came meanwhile).
+                scheduler.engine.wake_scheduler();
+            }
+            (booking_id, delivered)
+        })
+    }
+
+    /// Sends one warning and records it if the PC acknowledged; true when recorded.
+    async fn deliver(&self, warning: &Warning) -> bool {
+        let booking_id = warning.booking_id;
+        match self.engine.is_live(booking_id).await {
+            Ok(true) => {}
+            Ok(false) => return false,
+            Err(err) => {
+                tracing::warn!(booking_id, cause = %err, "booking check before warning failed");
+                return false;
+            }
+        }
+        let outcome = tokio::time::timeout(
+            self.delivery_timeout,
+            self.delivery.deliver_warning(warning),
+        )
+        .await;
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => {
+                tracing::warn!(booking_id, cause = %err, "warning not delivered; will retry");
+                return false;
+            }
+            Err(_) => {
+                tracing::warn!(booking_id, "warning delivery timed out; will retry");
+                return false;
+            }
+        }
+        let lead_secs = warning.lead.num_seconds();
+        match self
+            .engine
+            .record_warning(booking_id, lead_secs, warning.minutes_left)
+            .await
+        {
+            Ok(recorded) => {
+                tracing::debug!(booking_id, recorded, "warning acknowledged");
+                true
+            }
+            Err(err) => {
+                tracing::error!(booking_id, cause = %err, "acknowledged warning not recorded");
+                false
+            }
+        }
+    }
+}
