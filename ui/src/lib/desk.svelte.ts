@@ -105,12 +105,10 @@ export class Desk {
           api.listPcs(),
           api.getSettings().catch(() => null),
         ]);
-        this.sessions = sortSessions(sessions.map(live));
-        this.pcs = [...pcs].sort((a, b) => comparePcNames(a.name, b.name));
+        this.replaceAll(sessions, pcs);
         if (settings) this.settings = settings;
       } else {
-        this.sessions = [];
-        this.pcs = [];
+        this.replaceAll([], []);
       }
       this.loadError = null;
     } catch (reason) {
@@ -122,6 +120,12 @@ export class Desk {
       this.loading = false;
       for (const event of pending) this.apply(event);
     }
+  }
+
+  /** Replaces the live sessions and the PC board with a fresh snapshot from the desk. */
+  replaceAll(sessions: Session[], pcs: Pc[]): void {
+    this.sessions = sortSessions(sessions.map(live));
+    this.pcs = [...pcs].sort((a, b) => comparePcNames(a.name, b.name));
   }
 
   /** Puts a sentence in the status region. */
