@@ -19,6 +19,8 @@ const MAX_NAME: usize = 64;
 
 /// A PC as the caller typed it, checked and trimmed.
 struct NewPc {
+    /// The CSV line it came from; 0 when typed in directly.
+    line: usize,
     name: String,
     zone: String,
     os: String,
@@ -48,6 +50,7 @@ fn check_new_pc(name: &str, zone: &str, os: &str) -> std::result::Result<NewPc, 
         }
     }
     Ok(NewPc {
+        line: 0,
         name,
         zone: zone.trim().to_owned(),
         os: os.trim().to_owned(),
@@ -57,10 +60,12 @@ fn check_new_pc(name: &str, zone: &str, os: &str) -> std::result::Result<NewPc, 
 /// Reads the CSV text of an import: a `name,zone,os` header, then one PC a line.
 fn parse_csv(text: &str) -> std::result::Result<Vec<NewPc>, Vec<String>> {
     let mut lines = text
+        .trim_start_matches('\u{feff}')
         .lines()
         .enumerate()
         .map(|(i, line)| (i + 1, line.trim_end_matches('\r')));
     let header = lines.by_ref().find(|(_, line)| !line.trim().is_empty());
+    let header_line = header.map_or(1, |(number, _)| number);
     let header_ok = header.is_some_and(|(_, line)| {
         let fields: Vec<String> = split_csv_line(line)
             .iter()
@@ -69,9 +74,9 @@ fn parse_csv(text: &str) -> std::result::Result<Vec<NewPc>, Vec<String>> {
         fields == ["name", "zone", "os"]
     });
     if !header_ok {
-        return Err(vec![
-            "line 1: the first line must be the header name,zone,os".to_owned(),
-        ]);
+        return Err(vec![format!(
+            "line {header_line}: the first line must be the header name,zone,os"
+        )]);
     }
 
     let (mut pcs, mut problems, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
@@ -90,11 +95,11 @@ fn parse_csv(text: &str) -> std::result::Result<Vec<NewPc>, Vec<String>> {
                 "line {number}: the PC name {} appears twice in the file",
                 pc.name
             )),
-            Ok(pc) => pcs.push((number, pc)),
+            Ok(pc) => pcs.push(NewPc { line: number, ..pc }),
         }
     }
     if problems.is_empty() {
-        Ok(pcs.into_iter().map(|(_, pc)| pc).collect())
+        Ok(pcs)
     } else {
         Err(problems)
     }
@@ -160,10 +165,7 @@ impl Engine {
         let label = actor_label(&mut tx, actor).await?;
         let taken: Vec<String> = taken_names(&mut tx, &pcs).await?;
         if !taken.is_empty() {
-            return Err(Error::conflict(format!(
-                "nothing was added: these PC names are already in use: {}; pick other names",
-                taken.join(", ")
-            )));
+            return Err(taken_error(&pcs, &taken));
         }
 
         let mut added = Vec::with_capacity(pcs.len());
@@ -353,6 +355,27 @@ impl Engine {
             self.wake_scheduler();
         }
         Ok(())
+    }
+}
+
+/// The refusal for names already in the store: per CSV line for an import (400), or a
+/// conflict (409) for a PC typed in directly.
+fn taken_error(pcs: &[NewPc], taken: &[String]) -> Error {
+    let lines: Vec<String> = pcs
+        .iter()
+        .filter(|pc| pc.line > 0 && taken.contains(&pc.name))
+        .map(|pc| format!("line {}: a PC named {} exists already", pc.line, pc.name))
+        .collect();
+    if lines.is_empty() {
+        Error::conflict(format!(
+            "a PC named {} exists already; pick another name",
+            taken.join(", ")
+        ))
+    } else {
+        Error::bad(format!(
+            "nothing was imported; fix these lines and retry: {}",
+            lines.join("; ")
+        ))
     }
 }
 

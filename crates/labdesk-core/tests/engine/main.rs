@@ -1,0 +1,7 @@
+//! The engine against a real SQLite file in a temp dir, driven by a hand-moved clock.
+
+mod common;
+mod faults;
+mod faults_time;
+mod rules;
+mod scheduler_loop;
