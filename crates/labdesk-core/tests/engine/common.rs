@@ -1,7 +1,6 @@
 //! A desk for tests: a real SQLite file in a temp dir, a hand-moved clock, a few users and
 //! PCs, a fake warning delivery, and a snapshot of the whole store to prove "nothing changed".
 
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
@@ -17,7 +16,9 @@ use tokio::sync::{broadcast, Notify};
 
 /// The instant every test starts at.
 pub fn t0() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z").unwrap().to_utc()
+    DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z")
+        .unwrap()
+        .to_utc()
 }
 
 pub fn mins(n: i64) -> Duration {
@@ -46,17 +47,41 @@ impl Desk {
         let engine = Engine::open(dir.path().join("desk.db"), Arc::new(clock.clone()), config)
             .await
             .unwrap();
-        let admin_user = engine.create_first_admin("admin", "admin-password").await.unwrap();
-        let admin = Actor::User { id: admin_user.id, role: Role::Admin };
-        let staff_user = engine
-            .add_user(&admin, "sam", "Sam Desk", Role::Staff, Some("staff-password"))
+        let admin_user = engine
+            .create_first_admin("admin", "admin-password")
             .await
             .unwrap();
-        let staff = Actor::User { id: staff_user.id, role: Role::Staff };
-        let ann = engine.add_user(&staff, "ann", "Ann", Role::Patron, None).await.unwrap();
-        let bob = engine.add_user(&staff, "bob", "Bob", Role::Patron, None).await.unwrap();
+        let admin = Actor::User {
+            id: admin_user.id,
+            role: Role::Admin,
+        };
+        let staff_user = engine
+            .add_user(
+                &admin,
+                "sam",
+                "Sam Desk",
+                Role::Staff,
+                Some("staff-password"),
+            )
+            .await
+            .unwrap();
+        let staff = Actor::User {
+            id: staff_user.id,
+            role: Role::Staff,
+        };
+        let ann = engine
+            .add_user(&staff, "ann", "Ann", Role::Patron, None)
+            .await
+            .unwrap();
+        let bob = engine
+            .add_user(&staff, "bob", "Bob", Role::Patron, None)
+            .await
+            .unwrap();
         for name in ["PC-01", "PC-02", "PC-03"] {
-            engine.add_pc(&admin, name, "Main room", "windows").await.unwrap();
+            engine
+                .add_pc(&admin, name, "Main room", "windows")
+                .await
+                .unwrap();
         }
         Desk {
             dir,
@@ -64,8 +89,14 @@ impl Desk {
             engine,
             admin,
             staff,
-            ann: Actor::User { id: ann.id, role: Role::Patron },
-            bob: Actor::User { id: bob.id, role: Role::Patron },
+            ann: Actor::User {
+                id: ann.id,
+                role: Role::Patron,
+            },
+            bob: Actor::User {
+                id: bob.id,
+                role: Role::Patron,
+            },
         }
     }
 
@@ -88,11 +119,6 @@ impl Desk {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now_utc()
-    }
-
-    /// Books `[start, end)` on `pc` for `user` as staff and returns the booking id.
-    pub async fn book(&self, pc: &str, user: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
-        self.engine.book_session(&self.staff, pc, user, start, end).await.unwrap().id
     }
 
     /// Every row of every table, as text, to prove that a refused call changed nothing.
@@ -150,16 +176,6 @@ impl FakeDelivery {
     /// Every warning attempted, acknowledged or not.
     pub fn attempts(&self) -> Vec<Warning> {
         self.attempts.lock().unwrap().clone()
-    }
-
-    /// The warnings acknowledged (attempts to PCs that neither fail nor hang).
-    pub fn delivered(&self) -> Vec<Warning> {
-        let failing = self.failing.lock().unwrap().clone();
-        let hanging = self.hanging.lock().unwrap().clone();
-        self.attempts()
-            .into_iter()
-            .filter(|w| !failing.contains(&w.pc) && !hanging.contains(&w.pc))
-            .collect()
     }
 
     pub fn fail(&self, pc: &str, failing: bool) {

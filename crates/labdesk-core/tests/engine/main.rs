@@ -3,5 +3,7 @@
 mod common;
 mod faults;
 mod faults_time;
-mod rules;
+mod rules_pcs;
+mod rules_sessions;
+mod rules_users;
 mod scheduler_loop;
