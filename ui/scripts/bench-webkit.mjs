@@ -2,6 +2,8 @@
 // Linux: builds the measurement page (production mode), serves it on 127.0.0.1, opens it in
 // MiniBrowser through WebKitWebDriver and prints what the page measured.
 // Run under a display, e.g. `npm run bench:webkit` (which wraps this in xvfb-run).
+// BENCH_ROWS sets the number of sessions (2000); BENCH_FULL=1 renders every row instead of
+// the windowed list, to show what windowing saves.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +62,8 @@ const server = await preview({
   build: { outDir },
   preview: { host: '127.0.0.1', port: await freePort(), strictPort: true },
 });
-const pageUrl = `${server.resolvedUrls.local[0]}bench.html?rows=${rows}`;
+const full = process.env.BENCH_FULL === '1' ? '&full=1' : '';
+const pageUrl = `${server.resolvedUrls.local[0]}bench.html?rows=${rows}${full}`;
 
 const driverPort = await freePort();
 const driver = spawn('WebKitWebDriver', [`--port=${driverPort}`, '--host=127.0.0.1'], {

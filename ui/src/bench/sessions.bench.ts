@@ -1,7 +1,8 @@
 // Rendering cost of the Live sessions screen with 2,000 live sessions, in jsdom: the first
-// mount, and one countdown tick (the shared timer moving `now` by a second). jsdom has no
-// layout or paint, so these figures cover Svelte's work and DOM updates only; the real
-// web view is measured by `npm run bench:webkit`.
+// mount, one countdown tick (the shared timer moving `now` by a second) and one event, both
+// with the windowed list the console uses and with every row in the page. jsdom has no layout
+// or paint, so these figures cover Svelte's work and DOM updates only; the real web view is
+// measured by `npm run bench:webkit`.
 import { flushSync, mount, unmount } from 'svelte';
 import { bench, describe } from 'vitest';
 import Sessions from '../components/Sessions.svelte';
@@ -19,86 +20,69 @@ function loadedDesk(): Desk {
   return desk;
 }
 
-function countRows(target: HTMLElement): number {
+function rendered(target: HTMLElement): number {
   return target.querySelectorAll('[data-testid="session-row"]').length;
 }
 
-describe(`live sessions, ${ROWS} rows (jsdom)`, () => {
-  let target: HTMLElement;
-  let app: ReturnType<typeof mount> | null = null;
+for (const [label, windowFrom] of [
+  ['windowed (as shipped)', 150],
+  ['every row in the page', Infinity],
+] as const) {
+  describe(`live sessions, ${ROWS} rows, ${label} (jsdom)`, () => {
+    let target: HTMLElement;
+    let app: ReturnType<typeof mount> | null = null;
+    let desk: Desk;
 
-  bench(
-    'mount',
-    () => {
-      const desk = loadedDesk();
-      app = mount(Sessions, { target, props: { desk } });
+    const open = () => {
+      target = document.createElement('div');
+      document.body.append(target);
+    };
+    const mountFull = () => {
+      open();
+      desk = loadedDesk();
+      app = mount(Sessions, { target, props: { desk, windowFrom } });
       flushSync();
-      if (countRows(target) !== ROWS) throw new Error('not every session was rendered');
-      void unmount(app);
+    };
+    const close = () => {
+      if (app) void unmount(app);
       app = null;
-    },
-    {
-      setup: () => {
-        target = document.createElement('div');
-        document.body.append(target);
-      },
-      teardown: () => target.remove(),
-      iterations: 10,
-      time: 0,
-    },
-  );
+      target.remove();
+    };
 
-  let desk: Desk;
-  bench(
-    'one countdown tick',
-    () => {
-      desk.now += 1000;
-      flushSync();
-    },
-    {
-      setup: () => {
-        target = document.createElement('div');
-        document.body.append(target);
+    bench(
+      'mount',
+      () => {
         desk = loadedDesk();
-        app = mount(Sessions, { target, props: { desk } });
+        app = mount(Sessions, { target, props: { desk, windowFrom } });
+        flushSync();
+        if (rendered(target) === 0) throw new Error('no session was rendered');
+        void unmount(app);
+        app = null;
+      },
+      { setup: open, teardown: close, iterations: windowFrom === Infinity ? 5 : 20, time: 0 },
+    );
+
+    bench(
+      'one countdown tick',
+      () => {
+        desk.now += 1000;
         flushSync();
       },
-      teardown: () => {
-        if (app) void unmount(app);
-        app = null;
-        target.remove();
-      },
-      iterations: 50,
-      time: 0,
-    },
-  );
+      { setup: mountFull, teardown: close, iterations: 30, time: 0 },
+    );
 
-  bench(
-    'one event (session_extended) on a full list',
-    () => {
-      const s = lab.sessions[ROWS / 2];
-      if (!s) throw new Error('fixture too small');
-      desk.apply({
-        type: 'session_extended',
-        session: { ...s, end_time: new Date(Date.parse(s.end_time) + 60_000).toISOString() },
-      });
-      flushSync();
-    },
-    {
-      setup: () => {
-        target = document.createElement('div');
-        document.body.append(target);
-        desk = loadedDesk();
-        app = mount(Sessions, { target, props: { desk } });
+    bench(
+      'one event (session_extended)',
+      () => {
+        const s = lab.sessions[ROWS / 2];
+        if (!s) throw new Error('fixture too small');
+        desk.apply({
+          type: 'session_extended',
+          session: { ...s, end_time: new Date(Date.parse(s.end_time) + 60_000).toISOString() },
+        });
         flushSync();
       },
-      teardown: () => {
-        if (app) void unmount(app);
-        app = null;
-        target.remove();
-      },
-      iterations: 50,
-      time: 0,
-    },
-  );
-});
+      { setup: mountFull, teardown: close, iterations: 30, time: 0 },
+    );
+  });
+}
