@@ -12,7 +12,7 @@ const ROWS = Number(params.get('rows') ?? 2000);
 const MOUNTS = Number(params.get('mounts') ?? 5);
 const TICKS = Number(params.get('ticks') ?? 30);
 // `full=1` renders every row (no windowing), to show what windowing saves.
-const WINDOW_FROM = params.get('full') === '1' ? Infinity : 150;
+const WINDOW_FROM = params.get('full') === '1' ? Infinity : 250;
 
 /** Resolves after the browser has produced the next frame (two animation frames). */
 function nextFrame(): Promise<void> {

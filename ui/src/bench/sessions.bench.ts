@@ -25,7 +25,7 @@ function rendered(target: HTMLElement): number {
 }
 
 for (const [label, windowFrom] of [
-  ['windowed (as shipped)', 150],
+  ['windowed (as shipped)', 250],
   ['every row in the page', Infinity],
 ] as const) {
   describe(`live sessions, ${ROWS} rows, ${label} (jsdom)`, () => {

@@ -7,6 +7,7 @@ import type { Desk } from '../lib/desk.svelte';
 import * as stub from '../test/api-stub';
 import Harness from '../test/Harness.svelte';
 import { fakeClock, settle, startedDesk } from '../test/helpers';
+import Pcs from './Pcs.svelte';
 import Sessions from './Sessions.svelte';
 
 vi.mock('../lib/api', () => import('../test/api-stub'));
@@ -73,5 +74,18 @@ describe('long live list', () => {
     expect(rows().map((r) => r.dataset.pc), 'the search narrows the list to one PC').toEqual([
       'PC-0450',
     ]);
+  });
+});
+
+describe('long PC board', () => {
+  it('renders a window of PCs but announces them all', async () => {
+    desk.replaceAll([], busyLab(600).pcs);
+    const { container } = render(Harness, { desk, screen: Pcs });
+    await settle();
+    const board = container.querySelector('table.board');
+    const shown = container.querySelectorAll('[data-testid="pc-row"]').length;
+    expect(shown, 'only the PCs in view (and a margin) are in the page').toBeLessThan(100);
+    expect(shown, 'but some are').toBeGreaterThan(10);
+    expect(board?.getAttribute('aria-rowcount'), 'all PCs + header are announced').toBe('601');
   });
 });

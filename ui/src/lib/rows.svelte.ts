@@ -19,7 +19,7 @@ export class RowWindow {
    * `count` reads the current number of rows; lists of at most `threshold()` rows are rendered
    * whole; `overscan` rows are kept above and below the visible ones.
    */
-  constructor(count: () => number, threshold: () => number = () => 150, overscan = 12) {
+  constructor(count: () => number, threshold: () => number = () => 250, overscan = 12) {
     this.#count = count;
     this.#threshold = threshold;
     this.#overscan = overscan;
