@@ -1,15 +1,7 @@
-// The pure parts of the console: time formatting, countdowns, warning leads, error words, and
-// the command wrapper's arguments and error shape.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { invoke } from '@tauri-apps/api/core';
-import * as api from './api';
+// The pure parts of the console: time formatting, countdowns, warning leads and error words.
+import { describe, expect, it } from 'vitest';
 import { describeError, toDeskError } from './errors';
 import { formatCountdown, formatLeads, formatTime, parseLeads } from './format';
-
-vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
-vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
-
-const invokeMock = vi.mocked(invoke);
 
 describe('format', () => {
   it('shows times as 24-hour HH:MM in the site zone', () => {
@@ -58,37 +50,5 @@ describe('errors', () => {
     expect(describeError({ code: 404, message: 'no booking 3' }, 'end'), 'end words').toBe(
       'This session no longer exists: no booking 3',
     );
-  });
-});
-
-describe('api', () => {
-  beforeEach(() => invokeMock.mockReset());
-
-  it('passes camelCase arguments to each command', async () => {
-    invokeMock.mockResolvedValue(null);
-    await api.endSession(12);
-    await api.extendSession(12, 2.5);
-    await api.startSession('PC-01', 'ana', 1.5, true);
-    await api.importPcs('name\nPC-9\n');
-    expect(invokeMock.mock.calls, 'command names and argument names as the shell declares them')
-      .toEqual([
-        ['end_session', { bookingId: 12 }],
-        ['extend_session', { bookingId: 12, minutes: 2.5 }],
-        ['start_session', { pc: 'PC-01', user: 'ana', minutes: 1.5, createPatron: true }],
-        ['import_pcs', { csv: 'name\nPC-9\n' }],
-      ]);
-  });
-
-  it('rejects with a typed desk error', async () => {
-    invokeMock.mockRejectedValueOnce({ code: 403, message: 'staff only' });
-    await expect(api.cleanUp(), 'the shell error passes through').rejects.toEqual({
-      code: 403,
-      message: 'staff only',
-    });
-    invokeMock.mockRejectedValueOnce('command clean_up not allowed');
-    await expect(api.cleanUp(), 'a bare string becomes a 500').rejects.toEqual({
-      code: 500,
-      message: 'command clean_up not allowed',
-    });
   });
 });
