@@ -1,0 +1,96 @@
+//! Waiting on the console's page: an element to appear, to go, or to show some text; and
+//! saving screenshots. Each wait polls the page's state until a generous limit.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use tokio::time::Instant;
+
+use crate::error::{Error, Result};
+
+/// How often a wait looks at the page again.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Waits up to `limit` for an element matching `css` and returns it.
+///
+/// # Errors
+/// [`Error::Timeout`] when none appears.
+pub async fn element(client: &Client, css: &str, limit: Duration) -> Result<Element> {
+    client
+        .wait()
+        .at_most(limit)
+        .every(POLL)
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|err| match err {
+            fantoccini::error::CmdError::WaitTimeout => Error::Timeout {
+                what: format!("the element {css}"),
+                after: limit,
+            },
+            other => Error::Command(other),
+        })
+}
+
+/// Waits up to `limit` until no element matches `css`.
+///
+/// # Errors
+/// [`Error::Timeout`] when one is still there.
+pub async fn gone(client: &Client, css: &str, limit: Duration) -> Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if client.find_all(Locator::Css(css)).await?.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Timeout {
+                what: format!("the element {css} to go"),
+                after: limit,
+            });
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Waits up to `limit` until the element matching `css` has text for which `wanted` holds,
+/// and returns the text.
+///
+/// # Errors
+/// [`Error::Timeout`] naming the last text seen.
+pub async fn text<F>(client: &Client, css: &str, limit: Duration, wanted: F) -> Result<String>
+where
+    F: Fn(&str) -> bool,
+{
+    let deadline = Instant::now() + limit;
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await {
+            // The element may be replaced between find and read; read again next time.
+            if let Ok(t) = el.text().await {
+                if wanted(&t) {
+                    return Ok(t);
+                }
+                last = t;
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Timeout {
+                what: format!("{css} to show the expected text (last seen: {last:?})"),
+                after: limit,
+            });
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Saves a PNG of the app's window as `<out_dir>/<name>.png` and returns its path.
+///
+/// # Errors
+/// [`Error::Command`] when the driver cannot take it, [`Error::Io`] when it cannot be saved.
+pub async fn screenshot(client: &Client, out_dir: &Path, name: &str) -> Result<PathBuf> {
+    let png = client.screenshot().await?;
+    let path = out_dir.join(format!("{name}.png"));
+    tokio::fs::write(&path, png).await?;
+    Ok(path)
+}
