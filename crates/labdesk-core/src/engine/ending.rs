@@ -246,6 +246,16 @@ impl Engine {
         now: DateTime<Utc>,
         actor: &Actor,
     ) -> Result<Vec<Expired>> {
+        // A read first, so that a pass with nothing overdue takes no write lock.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM bookings WHERE status = 'confirmed' AND end_time <= ? LIMIT 1",
+        )
+        .bind(ts(now))
+        .fetch_optional(self.pool())
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         let mut tx = begin_write(self.pool()).await?;
         let label = actor_label(&mut tx, actor).await?;
         let ended: Vec<(i64, i64)> = sqlx::query_as(

@@ -55,6 +55,17 @@ impl Engine {
     /// `session_started` is published. Never touches upcoming bookings.
     pub(crate) async fn start_due(&self, now: DateTime<Utc>) -> Result<Vec<Session>> {
         let at = ts(now);
+        // A read first, so that a pass with nothing to start takes no write lock.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM bookings WHERE status = 'confirmed' AND started_at IS NULL \
+             AND start_time <= ?1 AND end_time > ?1 LIMIT 1",
+        )
+        .bind(&at)
+        .fetch_optional(self.pool())
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         let mut tx = begin_write(self.pool()).await?;
         let started: Vec<(i64, i64)> = sqlx::query_as(
             "UPDATE bookings SET started_at = ?1 WHERE status = 'confirmed' \

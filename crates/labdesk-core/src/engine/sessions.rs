@@ -79,7 +79,7 @@ impl Engine {
     }
 
     /// Books a PC ahead for a user over `[start, end)`. Staff only. A booking whose start
-    /// has passed (but not its end) goes live at the scheduler's next pass.
+    /// has passed (but not its end) goes live at once.
     ///
     /// # Errors
     /// 403 for non-staff; 400 for end before start, zero length, an end in the past or a PC
@@ -99,6 +99,12 @@ impl Engine {
         self.publish(DeskEvent::BookingCreated {
             booking: booking.clone(),
         });
+        if start <= self.now() {
+            // Its start has passed, so it went live at once.
+            let session = self.live_session(id).await?;
+            self.publish(DeskEvent::SessionStarted { session });
+            self.publish_pc(&booking.pc).await;
+        }
         Ok(booking)
     }
 

@@ -350,3 +350,29 @@ async fn the_live_list_shows_only_live_sessions_soonest_end_first() {
         "upcoming and ended are not listed"
     );
 }
+
+#[tokio::test]
+async fn a_booking_whose_start_has_passed_is_live_at_once() {
+    let desk = Desk::new().await;
+    let t = desk.now();
+    let mut events = desk.engine.subscribe();
+    let booking = desk
+        .engine
+        .book_session(&desk.staff, "PC-01", "ann", t - mins(5), t + mins(25));
+    let booking = booking.await.unwrap();
+
+    let started = std::iter::from_fn(|| events.try_recv().ok())
+        .find_map(|e| match e {
+            DeskEvent::SessionStarted { session } => Some(session),
+            _ => None,
+        })
+        .expect("session_started is published for a booking that is already live");
+    assert_eq!(started.booking_id, booking.id);
+    assert_eq!(
+        desk.engine.pc("PC-01").await.unwrap().booking_status,
+        BookingStatus::InUse
+    );
+    let report = FakeDelivery::new();
+    let swept = desk.scheduler(&report).sweep(desk.now()).await.unwrap();
+    assert!(swept.started.is_empty(), "it is not started a second time");
+}
