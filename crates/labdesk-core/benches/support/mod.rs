@@ -57,8 +57,7 @@ pub async fn desk(pcs: usize) -> Seeded {
     .await
     .unwrap();
     Seeded {
-        dir,
-        clock,
+        _dir: dir,
         engine,
         pool,
     }
