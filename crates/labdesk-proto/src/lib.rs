@@ -38,6 +38,8 @@ pub mod close {
     pub const POLICY: u16 = 1008;
     /// A frame over [`crate::MAX_FRAME_BYTES`].
     pub const TOO_BIG: u16 = 1009;
+    /// The desk failed (for example its store); the client may retry later.
+    pub const INTERNAL: u16 = 1011;
     /// Wrong or missing credentials, or no `hello` / `auth` in time. The client must not
     /// reconnect with the same credentials.
     pub const UNAUTHENTICATED: u16 = 4401;
