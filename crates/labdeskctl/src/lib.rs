@@ -1,0 +1,16 @@
+//! `labdeskctl`: a headless Labdesk desk (`serve`) and the admin commands that drive a desk over
+//! its `/staff` endpoint.
+//!
+//! - [`cli`] — the command line.
+//! - [`commands`] — each admin command as one request and a readable answer.
+//! - [`client`] — the `/staff` client.
+//! - [`desk_file`] — `desk.json`, how local commands find the desk.
+//! - [`duration`], [`table`], [`error`] — durations, tables, errors and exit codes.
+
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod desk_file;
+pub mod duration;
+pub mod error;
+pub mod table;
