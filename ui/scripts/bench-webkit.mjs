@@ -2,11 +2,13 @@
 // it in MiniBrowser and prints what the page measured (see src/bench/page.ts).
 // Run under a display: `npm run bench:webkit` wraps this in xvfb-run.
 // BENCH_ROWS sets the number of sessions (2000); BENCH_FULL=1 renders every row instead of
-// the windowed list, to show what windowing saves.
+// the windowed list, to show what windowing saves; BENCH_STYLE adds CSS to try a rule's cost.
 import { servePage, withWebKit } from './webkit.mjs';
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);
-const full = process.env.BENCH_FULL === '1' ? '&full=1' : '';
+const full =
+  (process.env.BENCH_FULL === '1' ? '&full=1' : '') +
+  (process.env.BENCH_STYLE ? `&style=${encodeURIComponent(process.env.BENCH_STYLE)}` : '');
 const page = await servePage('bench.html', 'bench-dist');
 
 try {

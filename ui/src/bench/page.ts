@@ -12,6 +12,13 @@ const ROWS = Number(params.get('rows') ?? 2000);
 const MOUNTS = Number(params.get('mounts') ?? 5);
 const TICKS = Number(params.get('ticks') ?? 30);
 // `full=1` renders every row (no windowing), to show what windowing saves.
+// `style=…` adds CSS to the page, to try what a rule costs without a rebuild.
+const extraStyle = params.get('style');
+if (extraStyle) {
+  const el = document.createElement('style');
+  el.textContent = extraStyle;
+  document.head.append(el);
+}
 const WINDOW_FROM = params.get('full') === '1' ? Infinity : 250;
 
 /** Resolves after the browser has produced the next frame (two animation frames). */
@@ -50,6 +57,16 @@ async function measure() {
     await nextFrame();
     const d = performance.now() - a;
     idle.push({ script: 0, layout: 0, frame: d });
+  }
+
+  // Baseline: the next frame after changing one short text, the least a tick can cost.
+  const oneText: Sample[] = [];
+  for (let i = 0; i < 10; i += 1) {
+    await nextFrame();
+    const a = performance.now();
+    report.textContent = `measuring… ${i}`;
+    await nextFrame();
+    oneText.push({ script: 0, layout: 0, frame: performance.now() - a });
   }
 
   for (let run = 0; run < MOUNTS; run += 1) {
@@ -99,6 +116,7 @@ async function measure() {
     mount: summary(mounts),
     tick: summary(ticks),
     idleFrame: summary(idle).frame,
+    oneTextFrame: summary(oneText).frame,
   };
   report.textContent = JSON.stringify(result, null, 2);
   (window as unknown as { __benchResult: unknown }).__benchResult = result;

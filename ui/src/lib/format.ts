@@ -27,7 +27,7 @@ function formatter(zone: string, withDate: boolean): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-      timeZone: isTimeZone(zone) ? zone : 'UTC',
+      timeZone: isTimeZone(zone) ? zone : systemTimeZone(),
     };
     if (withDate) Object.assign(options, { year: 'numeric', month: '2-digit', day: '2-digit' });
     f = new Intl.DateTimeFormat('en-GB', options);
