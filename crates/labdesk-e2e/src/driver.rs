@@ -151,6 +151,7 @@ impl AppGuard {
             .filter(|pid| {
                 let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
                 let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                // A zombie has no exe link any more, so it does not count as running.
                 exe.as_deref() == Some(self.app.as_path())
                     && cmdline.split(|b| *b == 0).any(|arg| arg == data_dir)
             })
@@ -158,10 +159,29 @@ impl AppGuard {
     }
 }
 
+impl AppGuard {
+    /// Ends every app process on this data folder: SIGTERM (the app exits cleanly on it), then
+    /// SIGKILL for any still running after `grace`. Returns the ids that were still running.
+    pub fn stop(&self, grace: Duration) -> Vec<u32> {
+        let left = self.running();
+        for pid in &left {
+            signal(*pid, libc::SIGTERM);
+        }
+
+        let deadline = std::time::Instant::now() + grace;
+        while !self.running().is_empty() && std::time::Instant::now() < deadline {
+            // Runs from Drop too, where nothing can be awaited: poll the exit briefly.
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for pid in self.running() {
+            signal(pid, libc::SIGKILL);
+        }
+        left
+    }
+}
+
 impl Drop for AppGuard {
     fn drop(&mut self) {
-        for pid in self.running() {
-            signal(pid, libc::SIGTERM);
-        }
+        self.stop(Duration::from_secs(10));
     }
 }

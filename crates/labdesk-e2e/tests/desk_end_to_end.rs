@@ -56,8 +56,14 @@ async fn sessions_warn_end_by_staff_and_expire_on_their_own() {
         // A picture of the moment it failed, for whoever reads the run.
         let _ = ui::screenshot(&client, &run.out, "failed").await;
     }
-    // Closing the WebDriver session ends the app; the guards end the rest.
+    // Closing the WebDriver session should end the app; the guard ends it if not, so that its
+    // logs are complete before they are kept. The other guards end the rest.
     let _ = client.close().await;
+    let outlived = app.stop(Duration::from_secs(10));
+    if !outlived.is_empty() {
+        eprintln!("note: the app outlived its WebDriver session; ended it by id {outlived:?}");
+    }
+    keep_app_logs(&run);
     drop(app);
     drop(run);
 
@@ -75,6 +81,7 @@ impl Run {
         desktop::require_session()?;
         let programs = Programs::locate()?;
         let out = desktop::output_dir()?;
+        desktop::clear_previous_run(&out)?;
         let data = tempfile::Builder::new().prefix("labdesk-e2e-").tempdir()?;
 
         let notifications =
@@ -198,7 +205,7 @@ async fn scenario(run: &mut Run, client: &Client) -> Result<()> {
     run.shot(client, "05a-expired").await?;
     let call = run
         .notifications
-        .wait_for_notify(&[second_pc.as_str()], PROMPT)
+        .wait_for_notify(&[&format!("Session on {second_pc} expired")], PROMPT)
         .await?;
     std::fs::write(run.out.join("05-expiry-notification.txt"), &call)?;
     screen_shot(&run.out, "05b-screen-with-notification").await;
@@ -275,4 +282,18 @@ async fn screen_shot(out: &Path, name: &str) {
         .arg(&path)
         .status()
         .await;
+}
+
+/// Copies the app's log files out of the temporary data folder into `<out>/app-logs`.
+fn keep_app_logs(run: &Run) {
+    let Ok(entries) = std::fs::read_dir(run.data.path().join("logs")) else {
+        return;
+    };
+    let kept = run.out.join("app-logs");
+    if std::fs::create_dir_all(&kept).is_err() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let _ = std::fs::copy(entry.path(), kept.join(entry.file_name()));
+    }
 }
