@@ -176,3 +176,54 @@ describe('Clean Up', () => {
     expect(row(1), 'the other stays').not.toBeNull();
   });
 });
+
+describe('Extend', () => {
+  async function askToExtend(bookingId: number): Promise<HTMLDialogElement> {
+    const r = row(bookingId);
+    if (!r) throw new Error(`no row for booking ${bookingId}`);
+    await fireEvent.click(within(r).getByTestId('extend-session'));
+    await settle();
+    const dialog = document.querySelector('dialog[aria-labelledby="extend-title"]');
+    if (!(dialog instanceof HTMLDialogElement)) throw new Error('no extend dialog');
+    return dialog;
+  }
+
+  it('extends by the minutes typed and moves the end time', async () => {
+    stub.extendSession.mockResolvedValue(
+      stub.session(2, 'PC-02', { end_time: '2026-12-04T11:20:00Z' }),
+    );
+    const dialog = await askToExtend(2);
+    expect(dialog.open, 'the extend dialog opens').toBe(true);
+    await fireEvent.input(screen.getByTestId('extend-minutes'), { target: { value: '20' } });
+    await fireEvent.click(screen.getByTestId('confirm-extend'));
+    await settle();
+    expect(stub.extendSession, 'booking id and minutes').toHaveBeenCalledWith(2, 20);
+    expect(row(2)?.textContent, 'the row shows the new end').toContain('11:20');
+    expect(dialog.open, 'the dialog closes on success').toBe(false);
+    expect(screen.getByTestId('status').textContent?.trim(), 'the change is announced').toBe(
+      'Session on PC-02 extended until 11:20.',
+    );
+  });
+
+  it('shows a clash in words and leaves the session as it was', async () => {
+    stub.extendSession.mockRejectedValue({ code: 409, message: 'PC-02 is booked from 11:00' });
+    await askToExtend(2);
+    await fireEvent.click(screen.getByTestId('confirm-extend'));
+    await settle();
+    expect(screen.getByRole('alert').textContent, 'the 409 words and the desk message').toBe(
+      'The PC is not free for the extra time, or the session has ended: PC-02 is booked from 11:00',
+    );
+    expect(row(2)?.textContent, 'the end time is unchanged').toContain('11:00');
+  });
+
+  it('refuses zero minutes without calling the desk', async () => {
+    await askToExtend(2);
+    await fireEvent.input(screen.getByTestId('extend-minutes'), { target: { value: '0' } });
+    await fireEvent.click(screen.getByTestId('confirm-extend'));
+    await settle();
+    expect(screen.getByRole('alert').textContent, 'zero is not an extension').toBe(
+      'Enter the extra minutes, more than zero.',
+    );
+    expect(stub.extendSession, 'nothing reaches the desk').not.toHaveBeenCalled();
+  });
+});
