@@ -1,15 +1,18 @@
 //! The SQLite store: opening the file with the settings every write path relies on, the one
 //! text format for instants, and write transactions that take the lock up front.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::{Error, Result};
 
@@ -38,10 +41,42 @@ pub(crate) async fn open(path: &Path) -> Result<SqlitePool> {
     Ok(pool)
 }
 
+/// A write transaction that holds the process's write turn; derefs to the connection.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    /// Commits the transaction and gives the write turn back.
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
+
 /// Opens a write transaction with `BEGIN IMMEDIATE`, so the write lock is taken at once and
 /// waits out the busy time-out instead of failing half-way as a deferred transaction would.
-pub(crate) async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+/// Writers of this process first queue on `turn`, so they wait in order instead of in
+/// SQLite's sleeping busy handler; the busy time-out still covers other processes.
+pub(crate) async fn begin_write(pool: &SqlitePool, turn: &Arc<Mutex<()>>) -> Result<WriteTx> {
+    let turn = turn.clone().lock_owned().await;
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, _turn: turn })
 }
 
 /// An instant cut to the store's millisecond precision.

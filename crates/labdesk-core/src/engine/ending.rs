@@ -8,7 +8,7 @@ use sqlx::{FromRow, SqliteConnection};
 use crate::error::{Error, Result};
 use crate::events::DeskEvent;
 use crate::model::{Actor, Booking, CleanUpReport, EndReason, FreedPc, Role};
-use crate::store::{begin_write, ts};
+use crate::store::ts;
 
 use super::access::{actor_label, require_staff};
 use super::audit::{record, Note};
@@ -93,7 +93,7 @@ impl Engine {
     /// (ended, cancelled, expired, upcoming), in which case nothing changes.
     pub async fn end_session(&self, actor: &Actor, booking_id: i64) -> Result<Booking> {
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let found = target(&mut tx, booking_id).await?;
         let allowed = match actor {
@@ -159,7 +159,7 @@ impl Engine {
     /// upcoming (live ones are ended with [`Engine::end_session`]).
     pub async fn cancel_booking(&self, actor: &Actor, booking_id: i64) -> Result<Booking> {
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let found = target(&mut tx, booking_id).await?;
         let allowed = match actor {
@@ -256,7 +256,7 @@ impl Engine {
         if due.is_none() {
             return Ok(Vec::new());
         }
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let ended: Vec<(i64, i64)> = sqlx::query_as(
             "UPDATE bookings SET status = 'completed', expiry = end_time, ended_at = end_time, \

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use crate::error::{Error, Result};
 use crate::events::DeskEvent;
 use crate::model::{Actor, Session};
-use crate::store::{begin_write, ts};
+use crate::store::ts;
 
 use super::access::actor_label;
 use super::audit::{record, Note};
 use super::pcs::find_pc;
-use super::rows::{LiveRow, PcRow, LIVE_SELECT, PC_COLUMNS};
+use super::rows::{live_json_select, parse_live_rows, LiveRow, PcRow, LIVE_SELECT, PC_COLUMNS};
 use super::Engine;
 
 impl Engine {
@@ -22,13 +22,13 @@ impl Engine {
     /// The store failed.
     pub async fn live_sessions(&self) -> Result<Vec<Session>> {
         let now = ts(self.now());
-        let rows: Vec<LiveRow> = sqlx::query_as(&format!(
-            "{LIVE_SELECT} WHERE b.status = 'confirmed' AND b.end_time > ?1 \
-             AND b.start_time <= ?1 ORDER BY b.end_time, b.id"
+        let json: String = sqlx::query_scalar(&live_json_select(
+            "b.status = 'confirmed' AND b.end_time > ?1 AND b.start_time <= ?1",
         ))
         .bind(now)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
+        let rows = parse_live_rows(&json)?;
         rows.iter().map(|row| row.to_session(self)).collect()
     }
 
@@ -66,7 +66,7 @@ impl Engine {
         if due.is_none() {
             return Ok(Vec::new());
         }
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let started: Vec<(i64, i64)> = sqlx::query_as(
             "UPDATE bookings SET started_at = ?1 WHERE status = 'confirmed' \
              AND started_at IS NULL AND start_time <= ?1 AND end_time > ?1 RETURNING id, pc_id",
@@ -122,12 +122,13 @@ impl Engine {
 
     /// Every confirmed booking whose end is after `now` (live or upcoming).
     pub(crate) async fn confirmed_ahead(&self, now: DateTime<Utc>) -> Result<Vec<LiveRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{LIVE_SELECT} WHERE b.status = 'confirmed' AND b.end_time > ? ORDER BY b.end_time"
+        let json: String = sqlx::query_scalar(&live_json_select(
+            "b.status = 'confirmed' AND b.end_time > ?",
         ))
         .bind(ts(now))
-        .fetch_all(self.pool())
-        .await?)
+        .fetch_one(self.pool())
+        .await?;
+        parse_live_rows(&json)
     }
 
     /// Whether a booking is still confirmed with its end ahead of now (checked just before a
@@ -153,7 +154,7 @@ impl Engine {
         minutes_left: i64,
     ) -> Result<bool> {
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let pc: Option<String> = sqlx::query_scalar(
             "UPDATE bookings SET warned_lead_secs = ?1, warned_minutes = ?2 \
              WHERE id = ?3 AND status = 'confirmed' \
@@ -185,5 +186,62 @@ impl Engine {
             minutes_left,
         });
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::{EngineConfig, ManualClock};
+
+    /// The plan SQLite picks for `sql`, one step a line.
+    async fn plan(engine: &Engine, sql: &str) -> String {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .bind("2026-12-04T10:00:00.000Z")
+                .fetch_all(engine.pool())
+                .await
+                .unwrap();
+        rows.into_iter()
+            .map(|row| row.3)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[tokio::test]
+    async fn tick_queries_read_only_the_confirmed_bookings_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        let engine = Engine::open(dir.path().join("desk.db"), clock, EngineConfig::default())
+            .await
+            .unwrap();
+        let queries = [
+            live_json_select("b.status = 'confirmed' AND b.end_time > ?"),
+            live_json_select("b.status = 'confirmed' AND b.end_time > ?1 AND b.start_time <= ?1"),
+            "SELECT id FROM bookings WHERE status = 'confirmed' AND end_time <= ? LIMIT 1".into(),
+            "SELECT id FROM bookings WHERE status = 'confirmed' AND started_at IS NULL \
+             AND start_time <= ?1 AND end_time > ?1 LIMIT 1"
+                .into(),
+        ];
+        for sql in queries {
+            let plan = plan(&engine, &sql).await;
+            let bookings = plan
+                .lines()
+                .find(|step| step.contains(" b ") || step.contains("bookings"));
+            let step = bookings.unwrap_or_else(|| panic!("no step reads bookings:\n{plan}"));
+            let indexed = [
+                "INDEX bookings_confirmed_by_end",
+                "INDEX bookings_not_started",
+            ]
+            .iter()
+            .any(|index| step.contains(index));
+            assert!(
+                indexed,
+                "the bookings step must use a partial index of confirmed bookings, not a scan \
+                 of the history:\n{plan}"
+            );
+        }
     }
 }

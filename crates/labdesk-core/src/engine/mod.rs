@@ -55,6 +55,8 @@ struct Inner {
     /// Warning leads, sorted shortest first, positive, without repeats.
     leads: Vec<Duration>,
     events: broadcast::Sender<DeskEvent>,
+    /// Writers of this process take turns here before `BEGIN IMMEDIATE`.
+    write_turn: Arc<tokio::sync::Mutex<()>>,
     /// Fired when bookings change, so that the scheduler looks again.
     wake: Arc<Notify>,
     online: Mutex<HashMap<i64, Online>>,
@@ -112,6 +114,7 @@ impl Engine {
                 clock,
                 leads,
                 events,
+                write_turn: Arc::new(tokio::sync::Mutex::new(())),
                 wake: Arc::new(Notify::new()),
                 online: Mutex::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
@@ -152,6 +155,11 @@ impl Engine {
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.inner.pool
+    }
+
+    /// Opens a write transaction in this process's turn.
+    pub(crate) async fn begin_write(&self) -> Result<store::WriteTx> {
+        store::begin_write(&self.inner.pool, &self.inner.write_turn).await
     }
 
     /// Tells the scheduler that bookings changed.

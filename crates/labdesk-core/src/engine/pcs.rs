@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::events::DeskEvent;
 use crate::model::{Actor, AddedPc, Condition, Pc};
 use crate::secret::{hash_token, new_token, same_hash};
-use crate::store::{begin_write, ts};
+use crate::store::ts;
 
 use super::access::{actor_label, require_admin};
 use super::audit::{record, Note};
@@ -161,7 +161,7 @@ impl Engine {
 
     async fn insert_pcs(&self, actor: &Actor, pcs: Vec<NewPc>) -> Result<Vec<AddedPc>> {
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let taken: Vec<String> = taken_names(&mut tx, &pcs).await?;
         if !taken.is_empty() {
@@ -234,7 +234,7 @@ impl Engine {
         require_admin(actor, "rename PCs")?;
         let new_name = check_name(new_name).map_err(Error::BadRequest)?;
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let old = find_pc(&mut tx, pc).await?;
         if old.name != new_name && find_pc(&mut tx, &new_name).await.is_ok() {
@@ -276,7 +276,7 @@ impl Engine {
     ) -> Result<Pc> {
         require_admin(actor, "change a PC's condition")?;
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let old = find_pc(&mut tx, pc).await?;
         let row: PcRow = sqlx::query_as(&format!(

@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 use crate::error::{Error, Result};
 use crate::events::DeskEvent;
 use crate::model::{Actor, Booking, Condition, Session};
-use crate::store::{begin_write, parse_ts, trunc, ts};
+use crate::store::{parse_ts, trunc, ts};
 
 use super::access::{actor_label, require_staff};
 use super::audit::{record, Note};
@@ -134,7 +134,7 @@ impl Engine {
             ));
         }
 
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let pc_row = find_pc(&mut tx, pc).await?;
         if pc_row.condition == Condition::Repair.as_str() {
@@ -214,7 +214,7 @@ impl Engine {
             ));
         }
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = actor_label(&mut tx, actor).await?;
         let row = live_row(&mut tx, booking_id, now).await?;
         let old_end = parse_ts(&row.end_time)?;

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::model::{Actor, Role, User};
 use crate::secret::{hash_password, hash_token, new_token, verify_password};
-use crate::store::{begin_write, ts};
+use crate::store::ts;
 
 use super::access::{actor_label, require_admin, require_staff};
 use super::audit::{record, Note};
@@ -86,7 +86,7 @@ impl Engine {
         };
 
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         let label = match actor {
             Some(actor) => actor_label(&mut tx, actor).await?,
             None => username.clone(),
@@ -191,7 +191,7 @@ impl Engine {
         let user = self.user_by_id(user_id).await?;
         let token = new_token();
         let now = self.now();
-        let mut tx = begin_write(self.pool()).await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)")
             .bind(user.id)
             .bind(hash_token(&token))

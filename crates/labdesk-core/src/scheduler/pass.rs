@@ -1,6 +1,7 @@
 //! One scheduler pass: expire, start, then warn, and work out when the next pass is due.
 //! Deliveries run as their own tasks with a time-out, so a dead PC never holds up the rest.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::{MutexGuard, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
@@ -37,7 +38,7 @@ fn earliest(a: Option<DateTime<Utc>>, b: DateTime<Utc>) -> Option<DateTime<Utc>>
 }
 
 impl Scheduler {
-    fn retries(&self) -> MutexGuard<'_, std::collections::HashMap<i64, Retry>> {
+    fn retries(&self) -> MutexGuard<'_, HashMap<i64, Retry>> {
         self.retries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -54,8 +55,9 @@ impl Scheduler {
         report.started = started.iter().map(|s| s.booking_id).collect();
 
         let rows = self.engine.confirmed_ahead(now).await?;
+        let ahead: HashSet<i64> = rows.iter().map(|r| r.booking_id).collect();
         self.retries()
-            .retain(|booking_id, _| rows.iter().any(|r| r.booking_id == *booking_id));
+            .retain(|booking_id, _| ahead.contains(booking_id));
         let mut deliveries = Vec::new();
         for row in &rows {
             let (start, end) = (parse_ts(&row.start_time)?, parse_ts(&row.end_time)?);
