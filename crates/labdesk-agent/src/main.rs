@@ -10,6 +10,7 @@ use labdesk_agent::link::{self, LinkConfig};
 use labdesk_agent::notify::Notifier;
 use labdesk_agent::oneshot;
 use labdesk_agent::output::Output;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use tokio::sync::watch;
 
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

@@ -4,6 +4,7 @@
 //! - [`cli`] — the command line.
 //! - [`commands`] — each admin command as one request and a readable answer.
 //! - [`client`] — the `/staff` client.
+//! - [`serve`] — the headless desk.
 //! - [`desk_file`] — `desk.json`, how local commands find the desk.
 //! - [`duration`], [`table`], [`error`] — durations, tables, errors and exit codes.
 
@@ -13,4 +14,5 @@ pub mod commands;
 pub mod desk_file;
 pub mod duration;
 pub mod error;
+pub mod serve;
 pub mod table;

@@ -2,8 +2,12 @@
 //! codes.
 
 use clap::Parser;
-use labdeskctl::cli::{Cli, Command};
+use labdeskctl::cli::{Cli, Command, ServeArgs};
 use labdeskctl::commands;
+use labdeskctl::duration::parse_leads;
+use labdeskctl::error::CliError;
+use labdeskctl::serve::ServeOptions;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -12,6 +16,7 @@ fn main() -> ExitCode {
     let serving = matches!(cli.command, Command::Serve(_));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
                 tracing_subscriber::EnvFilter::new(if serving { "info" } else { "warn" })
@@ -31,9 +36,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match &cli.command {
-            Command::Serve(_) => Err(labdeskctl::error::CliError::Usage(
-                "serve is not built yet".into(),
-            )),
+            Command::Serve(args) => serve(&cli, args).await.map(|()| String::new()),
             _ => commands::run_remote(&cli).await,
         }
     });
@@ -51,4 +54,22 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+async fn serve(cli: &Cli, args: &ServeArgs) -> Result<(), CliError> {
+    let Some(data_dir) = cli.data_dir.clone() else {
+        return Err(CliError::Usage(
+            "serve needs a data dir for its store; pass --data-dir DIR".to_owned(),
+        ));
+    };
+    let warning_leads = parse_leads(&args.warn_before)
+        .map_err(|err| CliError::Usage(format!("--warn-before: {err}")))?;
+    let options = ServeOptions {
+        data_dir,
+        listen: args.listen.clone(),
+        warning_leads,
+        link: labdesk_link::LinkConfig::default(),
+    };
+
+    labdeskctl::serve::serve(options).await
 }
