@@ -1,36 +1,15 @@
-//! Build script of the desk console: checks that the UI was built, declares the console's
-//! commands to Tauri's access control, and reads the capabilities from `src-tauri/capabilities`.
+//! Build script of the desk console: checks that the UI was built, and gives Tauri's access
+//! control the console's command permissions (`src-tauri/permissions`) and capabilities
+//! (`src-tauri/capabilities`), kept under `src-tauri/` rather than at the top of the repository.
 
 use std::path::Path;
-
-/// Every command of `src-tauri/src/commands.rs`; Tauri turns each into an `allow-…` permission
-/// that `src-tauri/capabilities/console.json` grants to the main window.
-const COMMANDS: &[&str] = &[
-    "desk_status",
-    "create_admin",
-    "sign_in",
-    "sign_out",
-    "live_sessions",
-    "list_pcs",
-    "list_users",
-    "start_session",
-    "book_session",
-    "extend_session",
-    "end_session",
-    "clean_up",
-    "add_pc",
-    "import_pcs",
-    "set_pc_condition",
-    "audit",
-    "get_settings",
-    "save_settings",
-];
 
 fn main() {
     // The app embeds the built UI, and code generation does not notice changes under `ui/`
     // by itself.
     println!("cargo:rerun-if-changed=ui/dist");
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=src-tauri/permissions");
     if !Path::new("ui/dist/index.html").exists() {
         panic!(
             "ui/dist/index.html is missing: build the UI first (cd ui && npm ci && npm run build), \
@@ -40,7 +19,9 @@ fn main() {
 
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+        .app_manifest(
+            tauri_build::AppManifest::new().permissions_path_pattern("src-tauri/permissions/**/*"),
+        );
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");
     }

@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use labdesk_core::{Clock, SystemClock};
 use labdesk_link::LinkConfig;
-use tauri::{App, Builder, Manager, RunEvent, Runtime, WindowEvent};
+use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime, WindowEvent};
 
 pub use cli::{Leads, Options};
 pub use desk::{Desk, DeskConfig};
@@ -59,7 +59,8 @@ struct ExitGuards {
 }
 
 /// Sets up `builder` for any runtime: the notification plugin, the console's commands, closing
-/// to the tray, and a setup step that starts the desk and manages it as state.
+/// to the tray, and the `desk` plugin, which starts the desk while the app is built (so that
+/// `build` fails with the reason when the desk cannot start) and stops it when the app exits.
 pub fn configure<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> {
     let desktop = launch.desktop;
     builder
@@ -93,14 +94,23 @@ pub fn configure<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
                 }
             }
         })
-        .setup(move |app| {
-            start(app, launch)?;
-            Ok(())
-        })
+        .plugin(
+            tauri::plugin::Builder::<R>::new("desk")
+                .setup(move |app, _api| {
+                    start(app, launch)?;
+                    Ok(())
+                })
+                .on_event(|app, event| {
+                    if let RunEvent::Exit = event {
+                        stop(app);
+                    }
+                })
+                .build(),
+        )
 }
 
-/// The setup step: folders, logs, the desk, the demo, the event task and the tray.
-fn start<R: Runtime>(app: &mut App<R>, launch: Launch) -> anyhow::Result<()> {
+/// Starts everything: folders, logs, the desk, the demo, the event task and the tray.
+fn start<R: Runtime>(app: &AppHandle<R>, launch: Launch) -> anyhow::Result<()> {
     let Launch {
         mut options,
         clock,
@@ -142,18 +152,18 @@ fn start<R: Runtime>(app: &mut App<R>, launch: Launch) -> anyhow::Result<()> {
         tray: desktop,
     };
     if let Some(events) = events {
-        events::forward(app.handle().clone(), events, effects);
+        events::forward(app.clone(), events, effects);
     }
     if desktop {
-        tray::create(app.handle())?;
-        watch_signals(app.handle().clone());
+        tray::create(app)?;
+        watch_signals(app.clone());
     }
     Ok(())
 }
 
 /// The data, config and log folders: all in `--data-dir` when given, else the app's own.
 fn folders<R: Runtime>(
-    app: &App<R>,
+    app: &AppHandle<R>,
     options: &Options,
 ) -> tauri::Result<(PathBuf, PathBuf, PathBuf)> {
     if let Some(dir) = &options.data_dir {
@@ -168,7 +178,7 @@ fn folders<R: Runtime>(
 }
 
 /// Exits cleanly (close frames to every PC) on SIGINT or SIGTERM, as on Quit.
-fn watch_signals<R: Runtime>(app: tauri::AppHandle<R>) {
+fn watch_signals<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         #[cfg(unix)]
         {
@@ -189,8 +199,10 @@ fn watch_signals<R: Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
-/// Shuts the desk down and lets go of the exit guards; safe to call more than once.
-fn on_exit<R: Runtime>(app: &tauri::AppHandle<R>) {
+/// Shuts the desk down (close frames to every PC, store closed), removes a demo store and
+/// flushes the log file. Runs when the app exits; tests call it to end an app they built.
+/// Safe to call more than once.
+pub fn stop<R: Runtime>(app: &AppHandle<R>) {
     if let Some(desk) = app.try_state::<Desk>() {
         tauri::async_runtime::block_on(desk.shutdown());
     }
@@ -236,10 +248,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    app.run(|app, event| {
-        if let RunEvent::Exit = event {
-            on_exit(app);
-        }
-    });
+    // The desk plugin stops the desk when the app exits.
+    app.run(|_, _| {});
     ExitCode::SUCCESS
 }
