@@ -169,6 +169,7 @@ async fn admin_token(engine: &Engine, data_dir: &std::path::Path) -> Result<Stri
 ///
 /// See [`RunningDesk::start`].
 pub async fn serve(options: ServeOptions) -> Result<(), CliError> {
+    let signals = StopSignals::install();
     let desk = RunningDesk::start(options).await?;
     println!("listening on {}", desk.local_addr());
     println!("desk url {}", desk.url());
@@ -176,33 +177,55 @@ pub async fn serve(options: ServeOptions) -> Result<(), CliError> {
     // Tests and scripts read these lines as soon as they appear.
     let _ = std::io::stdout().flush();
 
-    wait_for_signal().await;
+    signals.wait().await;
     tracing::info!("stopping on a signal");
     desk.stop().await;
 
     Ok(())
 }
 
-/// Waits for Ctrl-C or (on Unix) SIGTERM.
-async fn wait_for_signal() {
+/// Stop signals, watched from the moment this is created so that a signal arriving early is
+/// not lost (nor kills the process before the handler exists).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+    watched: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    /// Starts watching SIGINT and SIGTERM (Ctrl-C elsewhere).
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) {
+                (Ok(int), Ok(term)) => Self {
+                    watched: Some((int, term)),
+                },
+                (Err(err), _) | (_, Err(err)) => {
+                    tracing::warn!(cause = %err, "cannot watch SIGINT and SIGTERM; only Ctrl-C stops this");
+                    Self { watched: None }
                 }
             }
-            Err(err) => {
-                tracing::warn!(cause = %err, "cannot watch SIGTERM; only Ctrl-C stops the desk");
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Waits for the first stop signal.
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut int, mut term)) = self.watched {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
