@@ -19,6 +19,9 @@ pub(crate) type Socket = WebSocketStream<TcpStream>;
 /// still sending an oversized frame so that the close frame is not lost to a reset.
 const GOODBYE_TIME: Duration = Duration::from_secs(2);
 
+/// A peer that sends nothing for this long while being drained is done sending.
+const DRAIN_PAUSE: Duration = Duration::from_millis(250);
+
 /// At most this much of an oversized frame is drained before the socket is dropped anyway.
 const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -95,8 +98,11 @@ pub(crate) async fn close_too_big(socket: &mut Socket) {
     let mut drained = 0;
     let deadline = Instant::now() + GOODBYE_TIME;
 
+    // Stop at the deadline, at the limit, or once the peer has paused: by then it has read
+    // the close frame or is not going to.
     while drained < DRAIN_LIMIT {
-        match tokio::time::timeout_at(deadline, stream.read(&mut scratch)).await {
+        let pause = (Instant::now() + DRAIN_PAUSE).min(deadline);
+        match tokio::time::timeout_at(pause, stream.read(&mut scratch)).await {
             Ok(Ok(n)) if n > 0 => drained += n,
             _ => break,
         }
