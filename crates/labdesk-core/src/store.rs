@@ -4,7 +4,6 @@
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -12,7 +11,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, SqliteConnection, Transaction};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::error::{Error, Result};
 
@@ -71,10 +70,10 @@ impl DerefMut for WriteTx {
 
 /// Opens a write transaction with `BEGIN IMMEDIATE`, so the write lock is taken at once and
 /// waits out the busy time-out instead of failing half-way as a deferred transaction would.
-/// Writers of this process first queue on `turn`, so they wait in order instead of in
-/// SQLite's sleeping busy handler; the busy time-out still covers other processes.
-pub(crate) async fn begin_write(pool: &SqlitePool, turn: &Arc<Mutex<()>>) -> Result<WriteTx> {
-    let turn = turn.clone().lock_owned().await;
+/// The caller holds the process's write `turn` (writers queue on it, so they wait in order
+/// instead of in SQLite's sleeping busy handler; the busy time-out still covers other
+/// processes).
+pub(crate) async fn begin_write(pool: &SqlitePool, turn: OwnedMutexGuard<()>) -> Result<WriteTx> {
     let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTx { tx, _turn: turn })
 }

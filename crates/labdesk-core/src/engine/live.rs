@@ -6,11 +6,9 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::events::DeskEvent;
-use crate::model::{Actor, Session};
+use crate::model::Session;
 use crate::store::ts;
 
-use super::access::actor_label;
-use super::audit::{record, Note};
 use super::pcs::find_pc;
 use super::rows::{live_json_select, parse_live_rows, LiveRow, PcRow, LIVE_SELECT, PC_COLUMNS};
 use super::Engine;
@@ -142,50 +140,6 @@ impl Engine {
         .fetch_optional(self.pool())
         .await?;
         Ok(found.is_some())
-    }
-
-    /// Records that a booking's PC acknowledged the warning for `lead_secs` (and so for every
-    /// longer lead), with the `minutes_left` it showed; publishes `session_warned`. Returns
-    /// false, recording nothing, if the booking ended meanwhile or a shorter lead is recorded.
-    pub(crate) async fn record_warning(
-        &self,
-        booking_id: i64,
-        lead_secs: i64,
-        minutes_left: i64,
-    ) -> Result<bool> {
-        let now = self.now();
-        let mut tx = self.begin_write().await?;
-        let pc: Option<String> = sqlx::query_scalar(
-            "UPDATE bookings SET warned_lead_secs = ?1, warned_minutes = ?2 \
-             WHERE id = ?3 AND status = 'confirmed' \
-             AND (warned_lead_secs IS NULL OR warned_lead_secs > ?1) \
-             RETURNING (SELECT name FROM pcs WHERE pcs.id = bookings.pc_id)",
-        )
-        .bind(lead_secs)
-        .bind(minutes_left)
-        .bind(booking_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(pc) = pc else {
-            return Ok(false);
-        };
-        let label = actor_label(&mut tx, &Actor::System).await?;
-        let note = Note {
-            action: "session_warned",
-            booking_id: Some(booking_id),
-            pc: Some(&pc),
-            detail: Some(format!("{minutes_left} min left")),
-            ..Note::default()
-        };
-        record(&mut tx, now, &label, note).await?;
-        tx.commit().await?;
-
-        self.publish(DeskEvent::SessionWarned {
-            booking_id,
-            pc,
-            minutes_left,
-        });
-        Ok(true)
     }
 }
 

@@ -9,6 +9,7 @@ mod pcs;
 mod rows;
 mod sessions;
 mod users;
+mod warned;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -57,6 +58,8 @@ struct Inner {
     events: broadcast::Sender<DeskEvent>,
     /// Writers of this process take turns here before `BEGIN IMMEDIATE`.
     write_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Acknowledged warnings waiting for the next batch to record them.
+    pending_acks: Mutex<Vec<warned::PendingAck>>,
     /// Fired when bookings change, so that the scheduler looks again.
     wake: Arc<Notify>,
     online: Mutex<HashMap<i64, Online>>,
@@ -115,6 +118,7 @@ impl Engine {
                 leads,
                 events,
                 write_turn: Arc::new(tokio::sync::Mutex::new(())),
+                pending_acks: Mutex::new(Vec::new()),
                 wake: Arc::new(Notify::new()),
                 online: Mutex::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
@@ -159,7 +163,19 @@ impl Engine {
 
     /// Opens a write transaction in this process's turn.
     pub(crate) async fn begin_write(&self) -> Result<store::WriteTx> {
-        store::begin_write(&self.inner.pool, &self.inner.write_turn).await
+        let turn = self.inner.write_turn.clone().lock_owned().await;
+        store::begin_write(&self.inner.pool, turn).await
+    }
+
+    /// Waits for this process's write turn, for a caller that decides what to write once it
+    /// has it.
+    pub(crate) async fn write_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.inner.write_turn.clone().lock_owned().await
+    }
+
+    /// Acknowledged warnings waiting to be recorded.
+    pub(crate) fn pending_acks(&self) -> MutexGuard<'_, Vec<warned::PendingAck>> {
+        lock(&self.inner.pending_acks)
     }
 
     /// Tells the scheduler that bookings changed.
