@@ -2,6 +2,7 @@
 //! kept), and standard error for whoever started it from a terminal. `RUST_LOG` picks the level
 //! (default `info`).
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use thiserror::Error;
@@ -75,7 +76,11 @@ fn subscriber(
     Registry::default()
         .with(filter)
         .with(fmt::layer().with_ansi(false).with_writer(files))
-        .with(fmt::layer().with_writer(std::io::stderr))
+        .with(
+            fmt::layer()
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_writer(std::io::stderr),
+        )
 }
 
 /// Starts logging into daily files in `dir` for the whole process.

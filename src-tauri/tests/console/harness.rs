@@ -88,28 +88,21 @@ impl Console {
         self.invoke_from(command, args, "tauri://localhost")
     }
 
-    /// Invokes `command` as if from the page at `origin`.
+    /// Invokes `command` as if from the page at `origin` in the console window.
     pub fn invoke_from(
         &self,
         command: &str,
         args: Value,
         origin: &str,
     ) -> Result<Value, CommandError> {
-        let request = InvokeRequest {
-            cmd: command.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: origin.parse().expect("a valid origin"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.into(),
-        };
-        match get_ipc_response(&self.window, request) {
-            Ok(body) => Ok(body.deserialize().expect("answers are JSON")),
-            Err(Value::String(refused)) => Err(CommandError::new(0, refused)),
-            Err(error) => Err(serde_json::from_value(error.clone())
-                .unwrap_or_else(|_| panic!("errors are {{code, message}}, got {error}"))),
-        }
+        invoke_in(&self.window, command, args, origin)
+    }
+
+    /// Opens another window of the app, labelled `label`.
+    pub fn open_window(&self, label: &str) -> WebviewWindow<MockRuntime> {
+        WebviewWindowBuilder::new(&self.app, label, Default::default())
+            .build()
+            .expect("a second window opens")
     }
 
     /// Invokes `command` and reads its answer as `T`, failing the test on an error.
@@ -200,5 +193,30 @@ impl Console {
 impl Drop for Console {
     fn drop(&mut self) {
         labdesk_app::stop(self.app.handle());
+    }
+}
+
+/// Invokes `command` with `args` from the page at `origin` in `window`, as its webview would. A
+/// refusal by Tauri itself (not by a command) comes back with code 0.
+pub fn invoke_in(
+    window: &WebviewWindow<MockRuntime>,
+    command: &str,
+    args: Value,
+    origin: &str,
+) -> Result<Value, CommandError> {
+    let request = InvokeRequest {
+        cmd: command.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: origin.parse().expect("a valid origin"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.into(),
+    };
+    match get_ipc_response(window, request) {
+        Ok(body) => Ok(body.deserialize().expect("answers are JSON")),
+        Err(Value::String(refused)) => Err(CommandError::new(0, refused)),
+        Err(error) => Err(serde_json::from_value(error.clone())
+            .unwrap_or_else(|_| panic!("errors are {{code, message}}, got {error}"))),
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::harness::{Console, ADMIN};
+use crate::harness::{invoke_in, Console, ADMIN};
 
 #[test]
 fn a_new_desk_asks_for_its_first_admin() {
@@ -128,8 +128,23 @@ fn nothing_is_served_to_a_signed_out_console() {
 fn commands_from_a_foreign_origin_are_refused() {
     let console = Console::new();
     let refused = console.invoke_from("desk_status", json!({}), "https://example.invalid");
-    assert!(
-        refused.is_err(),
-        "a page from elsewhere may not call the desk: {refused:?}"
+    let error = refused.expect_err("a page from elsewhere may not call the desk");
+    assert_eq!(
+        error.code, 0,
+        "Tauri refuses it before any command runs: {error:?}"
     );
+}
+
+#[test]
+fn only_the_console_window_may_call_the_console_commands() {
+    let console = Console::new();
+    let other = console.open_window("other");
+    let refused = invoke_in(&other, "desk_status", json!({}), "tauri://localhost");
+    let error = refused.expect_err("the capability grants the commands to the main window only");
+    assert!(
+        error.message.contains("not allowed"),
+        "refused by access control: {error:?}"
+    );
+    let allowed = console.invoke("desk_status", json!({}));
+    assert!(allowed.is_ok(), "the console window may: {allowed:?}");
 }
