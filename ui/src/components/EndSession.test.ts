@@ -140,6 +140,12 @@ describe('Clean Up', () => {
     expect(within(result).getAllByRole('listitem').map((li) => li.textContent), 'listed PCs')
       .toEqual(['PC-01', 'PC-02']);
     expect(screen.queryAllByTestId('session-row'), 'freed sessions leave the list').toHaveLength(0);
+
+    stub.emit({ type: 'session_ended', booking_id: 1, pc: 'PC-01', reason: 'expired' });
+    await settle();
+    expect(status(), 'the late session_ended of a freed row leaves the clean-up result').toBe(
+      'Clean-up freed 2 PCs: PC-01, PC-02.',
+    );
   });
 
   it('says when nothing was due', async () => {

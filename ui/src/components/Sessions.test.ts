@@ -114,6 +114,15 @@ describe('session list', () => {
     await settle();
     expect(row(3), 'session_ended removes the row').toBeNull();
     expect(screen.getAllByTestId('session-row'), 'the other rows stay').toHaveLength(2);
+    expect(screen.getByTestId('status').textContent?.trim(), 'the expiry is announced').toBe(
+      'Session of Patron 3 on PC-03 ended: time ran out.',
+    );
+
+    stub.emit({ type: 'session_ended', booking_id: 3, pc: 'PC-03', reason: 'expired' });
+    stub.emit({ type: 'session_ended', booking_id: 77, pc: 'PC-10', reason: 'ended_by_user' });
+    await settle();
+    expect(screen.getByTestId('status').textContent?.trim(), 'ends of rows not shown are quiet')
+      .toBe('Session of Patron 3 on PC-03 ended: time ran out.');
   });
 
   it('applies events that arrive while a reload is in flight on top of the new state', async () => {

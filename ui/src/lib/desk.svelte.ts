@@ -3,7 +3,7 @@
 // they arrive (no polling). One shared timer moves `now` once a second for every countdown.
 import * as api from './api';
 import { toDeskError } from './errors';
-import { comparePcNames, systemTimeZone } from './format';
+import { comparePcNames, reasonWords, systemTimeZone } from './format';
 import type { CleanUpReport, DeskError, DeskEvent, DeskStatus, Pc, PcRef, Session, Settings } from './types';
 
 /** A live session with its end instant parsed once, so countdowns cost no parsing per tick. */
@@ -141,9 +141,17 @@ export class Desk {
       case 'session_extended':
         this.upsertSession(event.session);
         break;
-      case 'session_ended':
+      case 'session_ended': {
+        const row = this.sessions.find((s) => s.booking_id === event.booking_id);
         this.removeSession(event.booking_id, event.pc);
+        // Announced only while the row was still shown: an end this console already showed
+        // (its own End Session or Clean Up) must not overwrite that result.
+        if (row) {
+          const who = row.display_name || row.user;
+          this.announce(`Session of ${who} on ${row.pc} ended: ${reasonWords(event.reason)}.`);
+        }
         break;
+      }
       case 'session_warned':
         this.sessions = this.sessions.map((s) =>
           s.booking_id === event.booking_id ? { ...s, warned_minutes: event.minutes_left } : s,
