@@ -101,6 +101,7 @@ impl Scheduler {
     ///
     /// # Errors
     /// The store failed; what was already committed stays.
+    #[tracing::instrument(skip(self), err)]
     pub async fn sweep(&self, now: DateTime<Utc>) -> Result<SweepReport> {
         let (mut report, deliveries) = self.pass(now).await?;
         for delivery in deliveries {
@@ -127,7 +128,7 @@ impl Scheduler {
                     Ok((report, _deliveries)) => report.next_due,
                     Err(err) => {
                         tracing::error!(cause = %err, "scheduler pass failed; retrying soon");
-                        None
+                        Some(now + chrono::Duration::seconds(1))
                     }
                 };
             }
