@@ -117,16 +117,19 @@ struct Agent {
     stderr: Arc<Mutex<Vec<String>>>,
 }
 
+/// No session bus there: every popup fails, which must never stop the agent.
+const NO_BUS: &str = "unix:path=/nonexistent/labdesk-test-bus";
+
 fn agent_command(desk: &str, pc: &str, token_args: &[&str]) -> Command {
+    agent_command_on_bus(desk, pc, token_args, NO_BUS)
+}
+
+fn agent_command_on_bus(desk: &str, pc: &str, token_args: &[&str], bus: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_labdesk-agent"));
     command
         .args(["--desk", desk, "--pc", pc])
         .args(token_args)
-        // No session bus: every popup fails, which must never stop the agent.
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/labdesk-test-bus",
-        )
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .env("RUST_LOG", "info")
         .env_remove("LABDESK_PC_TOKEN")
         .stdin(Stdio::null());
@@ -135,7 +138,11 @@ fn agent_command(desk: &str, pc: &str, token_args: &[&str]) -> Command {
 
 impl Agent {
     fn start(desk: &str, pc: &str, token_args: &[&str]) -> Self {
-        let mut child = agent_command(desk, pc, token_args)
+        Self::start_on_bus(desk, pc, token_args, NO_BUS)
+    }
+
+    fn start_on_bus(desk: &str, pc: &str, token_args: &[&str], bus: &str) -> Self {
+        let mut child = agent_command_on_bus(desk, pc, token_args, bus)
             .arg("--json")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -404,4 +411,101 @@ async fn end_session_ends_its_own_session_and_keeps_the_agent_connected() {
     let first: Value = serde_json::from_str(lines.lines().next().expect("the welcome is printed"))
         .expect("--json prints JSON lines");
     assert_eq!(first["type"], "welcome");
+}
+
+/// A child process killed on drop, with its stdout lines on a channel.
+struct Watched {
+    child: Child,
+    lines: mpsc::UnboundedReceiver<String>,
+}
+
+impl Watched {
+    fn spawn(command: &mut Command) -> Self {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the program starts");
+        let (tx, lines) = mpsc::unbounded_channel();
+        let out = child.stdout.take().expect("stdout is piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// Reads lines until one contains `text`; panics after [`WAIT`].
+    async fn wait_for(&mut self, text: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let line = tokio::time::timeout_at(deadline, self.lines.recv())
+                .await
+                .unwrap_or_else(|_| panic!("no line with {text:?} within {WAIT:?}"))
+                .unwrap_or_else(|| panic!("output closed before a line with {text:?}"));
+            if line.contains(text) {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warnings_and_session_end_reach_the_session_bus() {
+    // A private session bus, and a monitor that sees every Notify call on it.
+    // No display: a notification daemon the bus might start on demand cannot show up and
+    // outlive the test.
+    let mut bus = Watched::spawn(
+        Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY"),
+    );
+    let address = bus.wait_for("unix:").await;
+    let mut monitor = Watched::spawn(Command::new("dbus-monitor").args([
+        "--address",
+        &address,
+        "interface='org.freedesktop.Notifications',member='Notify'",
+    ]));
+    // The monitor announces itself once it is listening.
+    monitor.wait_for("NameAcquired").await;
+
+    let desk = TestDesk::start(&[Duration::from_secs(300)]).await;
+    let token_file = desk.token_file.to_str().unwrap().to_owned();
+    let args = ["--token-file", token_file.as_str()];
+    let mut agent = Agent::start_on_bus(&desk.url(), "PC-1", &args, &address);
+    agent.expect("welcome").await;
+    let session = desk
+        .staff(RequestBody::StartSession {
+            pc: "PC-1".into(),
+            user: "ana".into(),
+            duration_secs: 150,
+        })
+        .await;
+    agent.expect("session_started").await;
+    agent.expect("session_warning").await;
+    monitor
+        .wait_for("Session ends in 3 min. Save your work.")
+        .await;
+
+    let booking_id = session["booking_id"].as_i64().unwrap();
+    desk.staff(RequestBody::EndSession { booking_id }).await;
+    agent.expect("session_ended").await;
+    monitor.wait_for("Staff ended your session.").await;
+    assert!(
+        agent.child.try_wait().unwrap().is_none(),
+        "the agent keeps running"
+    );
+    drop(bus);
 }
