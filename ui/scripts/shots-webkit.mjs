@@ -9,7 +9,8 @@ const out = fileURLToPath(new URL('../shots/', import.meta.url));
 await mkdir(out, { recursive: true });
 const page = await servePage('preview.html', 'preview-dist');
 
-const click = (testId) => `document.querySelector('[data-testid="${testId}"]').click(); return true;`;
+const click = (testId) =>
+  `document.querySelector('[data-testid="${testId}"]').click(); return true;`;
 
 try {
   await withWebKit(async (browser) => {
@@ -19,18 +20,25 @@ try {
     ]) {
       await browser.size(w, h);
       await browser.go(page.url);
-      await browser.until('return document.querySelectorAll("[data-testid=session-row]").length', 20_000);
+      await browser.until(
+        'return document.querySelectorAll("[data-testid=session-row]").length',
+        20_000,
+      );
       await writeFile(`${out}sessions-${w}x${h}.png`, await browser.screenshot());
 
       await browser.run(
-        'document.querySelector(\'[data-testid="session-row"] [data-testid="end-session"]\').click(); return true;',
+        'document.querySelector(\'[data-testid="session-row"] [data-testid="end-session"]\')' +
+          '.click(); return true;',
       );
       await browser.until('return document.querySelector("dialog[open]")', 5_000);
       await writeFile(`${out}end-dialog-${w}x${h}.png`, await browser.screenshot());
       await browser.run('document.querySelector("dialog[open]").close(); return true;');
 
       await browser.run(click('clean-up'));
-      await browser.until('return document.querySelector("[data-testid=status]").textContent.trim()', 5_000);
+      await browser.until(
+        'return document.querySelector("[data-testid=status]").textContent.trim()',
+        5_000,
+      );
       await writeFile(`${out}clean-up-${w}x${h}.png`, await browser.screenshot());
 
       await browser.run(click('nav-pcs'));

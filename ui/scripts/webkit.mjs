@@ -74,7 +74,9 @@ export async function withWebKit(fn) {
     }
     const session = await call(base, 'POST', '/session', {
       capabilities: {
-        alwaysMatch: { 'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] } },
+        alwaysMatch: {
+          'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] },
+        },
       },
     });
     id = session.sessionId;

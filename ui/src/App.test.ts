@@ -74,10 +74,14 @@ describe('sign in', () => {
     await type('password', 'secret');
     await fireEvent.click(screen.getByTestId('sign-in'));
     await settle();
-    expect(screen.getAllByTestId('session-row'), 'the main screen shows the live session')
-      .toHaveLength(1);
-    expect(screen.getByTestId('nav-sessions').getAttribute('aria-current'), 'on the main screen')
-      .toBe('page');
+    expect(
+      screen.getAllByTestId('session-row'),
+      'the main screen shows the live session',
+    ).toHaveLength(1);
+    expect(
+      screen.getByTestId('nav-sessions').getAttribute('aria-current'),
+      'on the main screen',
+    ).toBe('page');
   });
 });
 
@@ -132,8 +136,9 @@ describe('navigation', () => {
     await settle();
     expect(screen.getByTestId('clean-up'), 'back on live sessions').toBeVisible();
     for (const id of ['nav-sessions', 'nav-pcs', 'nav-activity', 'nav-settings']) {
-      expect(screen.getByTestId(id).tagName, `${id} is a real button, so keyboard reaches it`)
-        .toBe('BUTTON');
+      expect(screen.getByTestId(id).tagName, `${id} is a real button, so keyboard reaches it`).toBe(
+        'BUTTON',
+      );
     }
   });
 

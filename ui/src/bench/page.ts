@@ -23,7 +23,9 @@ const WINDOW_FROM = params.get('full') === '1' ? Infinity : 250;
 
 /** Resolves after the browser has produced the next frame (two animation frames). */
 function nextFrame(): Promise<void> {
-  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+  );
 }
 
 interface Sample {
@@ -36,9 +38,18 @@ function summary(samples: Sample[]) {
   const pick = (key: keyof Sample) => {
     const v = samples.map((s) => s[key]).sort((a, b) => a - b);
     const at = (q: number) => v[Math.min(v.length - 1, Math.floor(q * v.length))] ?? NaN;
-    return { median: +at(0.5).toFixed(1), p95: +at(0.95).toFixed(1), max: +(v[v.length - 1] ?? NaN).toFixed(1) };
+    return {
+      median: +at(0.5).toFixed(1),
+      p95: +at(0.95).toFixed(1),
+      max: +(v[v.length - 1] ?? NaN).toFixed(1),
+    };
   };
-  return { n: samples.length, script: pick('script'), layout: pick('layout'), frame: pick('frame') };
+  return {
+    n: samples.length,
+    script: pick('script'),
+    layout: pick('layout'),
+    frame: pick('frame'),
+  };
 }
 
 async function measure() {

@@ -33,11 +33,15 @@ if (env?.BENCH_FULL === '1') {
 }
 
 describe(`console state, ${ROWS} sessions`, () => {
-  bench('load the snapshot (parse end times, sort by PC)', () => {
-    const desk = new Desk();
-    desk.replaceAll(lab.sessions, lab.pcs);
-    if (desk.sessions.length !== ROWS) throw new Error('sessions were lost');
-  }, { iterations: 50, time: 0 });
+  bench(
+    'load the snapshot (parse end times, sort by PC)',
+    () => {
+      const desk = new Desk();
+      desk.replaceAll(lab.sessions, lab.pcs);
+      if (desk.sessions.length !== ROWS) throw new Error('sessions were lost');
+    },
+    { iterations: 50, time: 0 },
+  );
 });
 
 for (const [label, windowFrom] of variants) {

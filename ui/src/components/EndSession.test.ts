@@ -85,10 +85,13 @@ describe('End Session', () => {
     expect(row(1), 'the ended session leaves the list').toBeNull();
     expect(row(2), 'the other session stays').not.toBeNull();
     expect(dialog.open, 'the dialog closes on success').toBe(false);
-    expect(screen.getByTestId('status').textContent, 'the status region says what happened')
-      .toContain('Session of Ada Lovelace on PC-01 ended');
-    expect(desk.pcs.find((p) => p.name === 'PC-01')?.booking_status, 'the PC shows as free')
-      .toBe('available');
+    expect(
+      screen.getByTestId('status').textContent,
+      'the status region says what happened',
+    ).toContain('Session of Ada Lovelace on PC-01 ended');
+    expect(desk.pcs.find((p) => p.name === 'PC-01')?.booking_status, 'the PC shows as free').toBe(
+      'available',
+    );
   });
 
   it.each([
@@ -101,10 +104,12 @@ describe('End Session', () => {
     await fireEvent.click(screen.getByTestId('confirm-end'));
     await settle();
     const expected = `${words}: ${message}`;
-    expect(screen.getByTestId('end-error').textContent, 'the dialog shows words and message')
-      .toBe(expected);
-    expect(screen.getByTestId('status').textContent?.trim(), 'the status region says it too')
-      .toBe(expected);
+    expect(screen.getByTestId('end-error').textContent, 'the dialog shows words and message').toBe(
+      expected,
+    );
+    expect(screen.getByTestId('status').textContent?.trim(), 'the status region says it too').toBe(
+      expected,
+    );
     expect(dialog.open, 'the dialog stays open so staff can read why').toBe(true);
     expect(row(1), 'a refused end never removes the row').not.toBeNull();
   });
@@ -114,8 +119,9 @@ describe('End Session', () => {
     await askToEnd(2);
     await fireEvent.click(screen.getByTestId('confirm-end'));
     await settle();
-    expect(screen.getByTestId('end-error').textContent, 'unknown failures read as 500')
-      .toBe('Something went wrong in the desk: the desk stopped');
+    expect(screen.getByTestId('end-error').textContent, 'unknown failures read as 500').toBe(
+      'Something went wrong in the desk: the desk stopped',
+    );
     expect(row(2), 'the row stays').not.toBeNull();
   });
 });
@@ -137,8 +143,12 @@ describe('Clean Up', () => {
       'Clean-up freed 2 PCs: PC-01, PC-02.',
     );
     const result = screen.getByTestId('clean-up-result');
-    expect(within(result).getAllByRole('listitem').map((li) => li.textContent), 'listed PCs')
-      .toEqual(['PC-01', 'PC-02']);
+    expect(
+      within(result)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+      'listed PCs',
+    ).toEqual(['PC-01', 'PC-02']);
     expect(screen.queryAllByTestId('session-row'), 'freed sessions leave the list').toHaveLength(0);
 
     stub.emit({ type: 'session_ended', booking_id: 1, pc: 'PC-01', reason: 'expired' });

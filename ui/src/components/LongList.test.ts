@@ -32,15 +32,16 @@ afterEach(() => {
 
 describe('long live list', () => {
   it('renders a window of rows but announces the full count', () => {
-    expect(rows().length, 'only the rows in view (and a margin) are in the page')
-      .toBeLessThan(100);
+    expect(rows().length, 'only the rows in view (and a margin) are in the page').toBeLessThan(100);
     expect(rows().length, 'but some are').toBeGreaterThan(10);
-    expect(table()?.getAttribute('aria-rowcount'), 'assistive tech hears all rows + header')
-      .toBe(String(N + 1));
-    expect(rows()[0]?.getAttribute('aria-rowindex'), 'the first row follows the header')
-      .toBe('2');
-    expect(screen.getByRole('heading', { level: 1 }).textContent, 'the heading counts all')
-      .toContain(String(N));
+    expect(table()?.getAttribute('aria-rowcount'), 'assistive tech hears all rows + header').toBe(
+      String(N + 1),
+    );
+    expect(rows()[0]?.getAttribute('aria-rowindex'), 'the first row follows the header').toBe('2');
+    expect(
+      screen.getByRole('heading', { level: 1 }).textContent,
+      'the heading counts all',
+    ).toContain(String(N));
   });
 
   it('follows scrolling', async () => {
@@ -53,8 +54,9 @@ describe('long live list', () => {
     const first = rows()[0];
     // 4,000 px of 40 px rows is row 100; 12 rows of margin above leave row 88 first.
     expect(first?.dataset.pc, 'the window moved down the list').toBe('PC-0089');
-    expect(first?.getAttribute('aria-rowindex'), 'row index counts from the top of the list')
-      .toBe('90');
+    expect(first?.getAttribute('aria-rowindex'), 'row index counts from the top of the list').toBe(
+      '90',
+    );
   });
 
   it('applies events to rows outside the window', async () => {
@@ -71,9 +73,10 @@ describe('long live list', () => {
       target: { value: 'PC-0450' },
     });
     await settle();
-    expect(rows().map((r) => r.dataset.pc), 'the search narrows the list to one PC').toEqual([
-      'PC-0450',
-    ]);
+    expect(
+      rows().map((r) => r.dataset.pc),
+      'the search narrows the list to one PC',
+    ).toEqual(['PC-0450']);
   });
 });
 

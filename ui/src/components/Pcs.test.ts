@@ -68,8 +68,10 @@ describe('PC board', () => {
     await settle();
     expect(stub.setPcCondition, 'the PC goes to repair').toHaveBeenCalledWith('PC-01', 'repair');
     expect(statusOf('PC-01'), 'the board shows the new condition').toBe('repair');
-    expect(within(row1).getByTestId('toggle-repair').textContent?.trim(), 'and offers the way back')
-      .toBe('Back in service');
+    expect(
+      within(row1).getByTestId('toggle-repair').textContent?.trim(),
+      'and offers the way back',
+    ).toBe('Back in service');
   });
 });
 
@@ -98,14 +100,18 @@ describe('add PC', () => {
     expect(screen.getByTestId('agent-command').textContent, 'the exact command line').toBe(
       'labdesk-agent --desk ws://127.0.0.1:7700 --pc PC-20 --token tok-7f3a',
     );
-    expect(screen.getByTestId('agent-commands').textContent, 'staff are told it is shown once')
-      .toContain('will not be shown again');
+    expect(
+      screen.getByTestId('agent-commands').textContent,
+      'staff are told it is shown once',
+    ).toContain('will not be shown again');
     expect(statusOf('PC-20'), 'the new PC is on the board').toBe('free');
 
     await fireEvent.click(screen.getByTestId('agent-commands-done'));
     await settle();
-    expect(document.body.textContent, 'once dismissed, the token is gone from the page')
-      .not.toContain('tok-7f3a');
+    expect(
+      document.body.textContent,
+      'once dismissed, the token is gone from the page',
+    ).not.toContain('tok-7f3a');
   });
 
   it('builds the documented command when the desk gives none', async () => {
@@ -169,8 +175,10 @@ describe('import CSV', () => {
     const error = screen.getByTestId('import-error').textContent ?? '';
     expect(error, 'the first bad line is named').toContain('line 3: missing name');
     expect(error, 'every bad line is named').toContain('line 5: duplicate name LAB-1');
-    expect(screen.getAllByTestId('pc-row'), 'a failed import adds nothing to the board')
-      .toHaveLength(3);
+    expect(
+      screen.getAllByTestId('pc-row'),
+      'a failed import adds nothing to the board',
+    ).toHaveLength(3);
   });
 
   it('asks for a file first', async () => {

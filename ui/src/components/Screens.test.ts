@@ -42,8 +42,10 @@ describe('activity', () => {
     render(Harness, { desk, screen: Activity });
     await settle();
     const rows = screen.getAllByTestId('audit-row');
-    expect(rows.map((r) => r.querySelector('td')?.textContent), 'newest first, site time')
-      .toEqual(['2026-12-04 10:15', '2026-12-04 09:59', '2026-12-04 09:00']);
+    expect(
+      rows.map((r) => r.querySelector('td')?.textContent),
+      'newest first, site time',
+    ).toEqual(['2026-12-04 10:15', '2026-12-04 09:59', '2026-12-04 09:00']);
     expect(rows[0]?.textContent, 'the staff end reason in words').toContain('ended by staff');
     expect(rows[1]?.textContent, 'the expiry reason in words').toContain('time ran out');
   });
@@ -97,15 +99,19 @@ describe('settings', () => {
     await fireEvent.input(screen.getByTestId('settings-leads'), { target: { value: '5 minutes' } });
     await fireEvent.click(screen.getByTestId('settings-save'));
     await settle();
-    expect(screen.getByTestId('settings-error').textContent, 'the unreadable part is named')
-      .toContain('cannot read "minutes"');
+    expect(
+      screen.getByTestId('settings-error').textContent,
+      'the unreadable part is named',
+    ).toContain('cannot read "minutes"');
 
     await fireEvent.input(screen.getByTestId('settings-leads'), { target: { value: '5m' } });
     await fireEvent.input(screen.getByTestId('settings-zone'), { target: { value: 'Mars/Base' } });
     await fireEvent.click(screen.getByTestId('settings-save'));
     await settle();
-    expect(screen.getByTestId('settings-error').textContent, 'an unknown zone is refused')
-      .toContain('"Mars/Base" is not a time zone name');
+    expect(
+      screen.getByTestId('settings-error').textContent,
+      'an unknown zone is refused',
+    ).toContain('"Mars/Base" is not a time zone name');
     expect(stub.saveSettings, 'nothing invalid reaches the desk').not.toHaveBeenCalled();
   });
 });

@@ -61,7 +61,11 @@ describe('session list', () => {
   });
 
   it('shows times in the site time zone from settings, 24-hour', async () => {
-    desk.settings = { listen: '0.0.0.0:7700', warning_leads_secs: [300], time_zone: 'Asia/Kolkata' };
+    desk.settings = {
+      listen: '0.0.0.0:7700',
+      warning_leads_secs: [300],
+      time_zone: 'Asia/Kolkata',
+    };
     await settle();
     expect(row(1)?.textContent, '10:00 UTC is 15:30 in Kolkata (UTC+5:30)').toContain('15:30');
     expect(row(1)?.textContent, '11:00 UTC is 16:30 in Kolkata').toContain('16:30');
@@ -121,8 +125,10 @@ describe('session list', () => {
     stub.emit({ type: 'session_ended', booking_id: 3, pc: 'PC-03', reason: 'expired' });
     stub.emit({ type: 'session_ended', booking_id: 77, pc: 'PC-10', reason: 'ended_by_user' });
     await settle();
-    expect(screen.getByTestId('status').textContent?.trim(), 'ends of rows not shown are quiet')
-      .toBe('Session of Patron 3 on PC-03 ended: time ran out.');
+    expect(
+      screen.getByTestId('status').textContent?.trim(),
+      'ends of rows not shown are quiet',
+    ).toBe('Session of Patron 3 on PC-03 ended: time ran out.');
   });
 
   it('applies events that arrive while a reload is in flight on top of the new state', async () => {
@@ -133,8 +139,10 @@ describe('session list', () => {
     held.resolve(sessions);
     await reload;
     await settle();
-    expect(row(2), 'the end that arrived during the reload is not undone by its snapshot')
-      .toBeNull();
+    expect(
+      row(2),
+      'the end that arrived during the reload is not undone by its snapshot',
+    ).toBeNull();
     expect(row(1), 'untouched sessions remain').not.toBeNull();
   });
 
@@ -143,7 +151,10 @@ describe('session list', () => {
     await desk.load();
     await settle();
     const rows = screen.getAllByTestId('session-row');
-    expect(rows.map((r) => r.dataset.bookingId), 'the reload replaces every row').toEqual(['7']);
+    expect(
+      rows.map((r) => r.dataset.bookingId),
+      'the reload replaces every row',
+    ).toEqual(['7']);
   });
 });
 
@@ -183,7 +194,11 @@ describe('start form', () => {
 
   it('starts a session for a new walk-in patron with fractional minutes', async () => {
     stub.startSession.mockResolvedValue(
-      stub.session(9, 'PC-03', { user: 'walkin', display_name: 'walkin', end_time: '2026-12-04T10:31:30Z' }),
+      stub.session(9, 'PC-03', {
+        user: 'walkin',
+        display_name: 'walkin',
+        end_time: '2026-12-04T10:31:30Z',
+      }),
     );
     await fireEvent.change(screen.getByTestId('start-pc'), { target: { value: 'PC-03' } });
     await fireEvent.input(screen.getByTestId('start-user'), { target: { value: ' walkin ' } });
@@ -191,20 +206,19 @@ describe('start form', () => {
     await fireEvent.click(screen.getByTestId('start-create-patron'));
     await submit();
     await settle();
-    expect(stub.startSession, 'PC, trimmed username, 1.5 minutes and the walk-in flag').toHaveBeenCalledWith(
-      'PC-03',
-      'walkin',
-      1.5,
-      true,
-    );
+    expect(
+      stub.startSession,
+      'PC, trimmed username, 1.5 minutes and the walk-in flag',
+    ).toHaveBeenCalledWith('PC-03', 'walkin', 1.5, true);
     expect(row(9), 'the new session shows at once').not.toBeNull();
     expect(screen.getByTestId('status').textContent, 'staff hear the session started').toContain(
       'Session started on PC-03',
     );
     const select = screen.getByTestId('start-pc') as HTMLSelectElement;
-    expect([...select.options].map((o) => o.value), 'PC-03 is no longer free').not.toContain(
-      'PC-03',
-    );
+    expect(
+      [...select.options].map((o) => o.value),
+      'PC-03 is no longer free',
+    ).not.toContain('PC-03');
   });
 
   it('shows a refused start in words', async () => {
@@ -213,8 +227,10 @@ describe('start form', () => {
     await fireEvent.input(screen.getByTestId('start-user'), { target: { value: 'ana' } });
     await submit();
     await settle();
-    expect(screen.getByTestId('start-error').textContent, '409 in words plus the desk message')
-      .toBe('That PC is already in use: pc PC-03 is booked until 11:00');
+    expect(
+      screen.getByTestId('start-error').textContent,
+      '409 in words plus the desk message',
+    ).toBe('That PC is already in use: pc PC-03 is booked until 11:00');
     expect(row(9), 'no row appears for a refused start').toBeNull();
   });
 });

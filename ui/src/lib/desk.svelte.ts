@@ -4,7 +4,16 @@
 import * as api from './api';
 import { toDeskError } from './errors';
 import { comparePcNames, reasonWords, systemTimeZone } from './format';
-import type { CleanUpReport, DeskError, DeskEvent, DeskStatus, Pc, PcRef, Session, Settings } from './types';
+import type {
+  CleanUpReport,
+  DeskError,
+  DeskEvent,
+  DeskStatus,
+  Pc,
+  PcRef,
+  Session,
+  Settings,
+} from './types';
 
 /** A live session with its end instant parsed once, so countdowns cost no parsing per tick. */
 export type LiveSession = Session & { end_ms: number };

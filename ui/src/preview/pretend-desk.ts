@@ -63,7 +63,12 @@ export function installPretendDesk(signedIn: boolean): void {
       const args = (raw ?? {}) as Record<string, unknown>;
       switch (cmd) {
         case 'desk_status':
-          return { needs_admin: false, user, listen: settings.listen, agent_url: 'ws://127.0.0.1:7700' };
+          return {
+            needs_admin: false,
+            user,
+            listen: settings.listen,
+            agent_url: 'ws://127.0.0.1:7700',
+          };
         case 'sign_in':
           if (args.password !== 'desk') fail(401, 'check the username and password (try "desk")');
           user = staff;
@@ -145,7 +150,8 @@ export function installPretendDesk(signedIn: boolean): void {
           return {
             pc,
             token,
-            agent_command: `labdesk-agent --desk ws://127.0.0.1:7700 --pc ${pc.name} --token ${token}`,
+            agent_command:
+              `labdesk-agent --desk ws://127.0.0.1:7700 --pc ${pc.name} ` + `--token ${token}`,
           };
         }
         case 'set_pc_condition': {

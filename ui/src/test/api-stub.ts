@@ -67,9 +67,25 @@ export function session(bookingId: number, pcName: string, over: Partial<Session
 export function reset(state: { sessions?: Session[]; pcs?: Pc[]; status?: Partial<DeskStatus> }) {
   handlers = [];
   const all = [
-    deskStatus, createAdmin, signIn, signOut, liveSessions, listPcs, listUsers, startSession,
-    bookSession, extendSession, endSession, cleanUp, addPc, importPcs, setPcCondition, audit,
-    getSettings, saveSettings, onDeskEvent,
+    deskStatus,
+    createAdmin,
+    signIn,
+    signOut,
+    liveSessions,
+    listPcs,
+    listUsers,
+    startSession,
+    bookSession,
+    extendSession,
+    endSession,
+    cleanUp,
+    addPc,
+    importPcs,
+    setPcCondition,
+    audit,
+    getSettings,
+    saveSettings,
+    onDeskEvent,
   ];
   for (const f of all) f.mockReset();
   deskStatus.mockResolvedValue({
