@@ -1,5 +1,6 @@
 // Screenshots of the console over the pretend desk (preview.html) in WebKitGTK, at the two
 // screen sizes staff use: 1280x720 and 1920x1080. Written to ui/shots/ (not committed).
+// Also walks the End Session flow with the keyboard alone, and fails if it cannot.
 // Run under a display: `npm run shots` wraps this in xvfb-run.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,51 @@ const page = await servePage('preview.html', 'preview-dist');
 
 const click = (testId) =>
   `document.querySelector('[data-testid="${testId}"]').click(); return true;`;
+
+const TAB = '\uE004';
+const ENTER = '\uE007';
+const ESCAPE = '\uE00C';
+const active =
+  'const a = document.activeElement; return a ? (a.dataset.testid || a.tagName) : null;';
+
+/** Ends a session with the keyboard alone: Tab to End Session, Enter, Tab, Enter. */
+async function keyboardWalk(browser) {
+  await browser.run(`document.querySelector('[data-testid="nav-sessions"]').click(); return true;`);
+  await browser.until(
+    'return document.querySelectorAll("[data-testid=session-row]").length',
+    5_000,
+  );
+  const before = await browser.run(
+    'return document.querySelectorAll("[data-testid=session-row]").length;',
+  );
+  await browser.run('document.activeElement?.blur(); return true;');
+  let tabs = 0;
+  while ((await browser.run(active)) !== 'end-session') {
+    tabs += 1;
+    if (tabs > 60) throw new Error('Tab never reached an End Session button');
+    await browser.keys(TAB);
+  }
+  await browser.keys(ENTER);
+  await browser.until('return document.querySelector("dialog[open]")', 5_000);
+  const inDialog = await browser.run('return !!document.activeElement?.closest("dialog[open]");');
+  if (!inDialog) throw new Error('focus did not move into the End Session dialog');
+  await browser.keys(ESCAPE);
+  await browser.until('return !document.querySelector("dialog[open]")', 5_000);
+  await browser.keys(ENTER);
+  await browser.until('return document.querySelector("dialog[open]")', 5_000);
+  await browser.keys(TAB, ENTER);
+  await browser.until(
+    `return document.querySelectorAll("[data-testid=session-row]").length === ${before - 1}`,
+    5_000,
+  );
+  const status = await browser.run(
+    'return document.querySelector("[data-testid=status]").textContent.trim();',
+  );
+  console.log(
+    `keyboard: ${tabs} Tabs to End Session; Escape closes the dialog; Tab, Enter ends it`,
+  );
+  console.log(`keyboard: status reads "${status}"`);
+}
 
 try {
   await withWebKit(async (browser) => {
@@ -48,6 +94,8 @@ try {
       await browser.run(click('nav-settings'));
       await browser.until('return document.querySelector("[data-testid=settings-zone]")', 5_000);
       await writeFile(`${out}settings-${w}x${h}.png`, await browser.screenshot());
+
+      if (w === 1280) await keyboardWalk(browser);
 
       await browser.go(`${page.url}?signed-in=0`);
       await browser.until('return document.querySelector("[data-testid=sign-in]")', 20_000);

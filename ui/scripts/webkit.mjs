@@ -51,7 +51,8 @@ async function call(base, method, path, body) {
 
 /**
  * Starts WebKitWebDriver and one MiniBrowser session, runs `fn(browser)`, then ends both.
- * `browser` has `go(url)`, `size(w, h)`, `run(script, ...args)`, `screenshot()` (PNG bytes)
+ * `browser` has `go(url)`, `size(w, h)`, `keys(...keys)`, `run(script, ...args)`,
+ * `screenshot()` (PNG bytes)
  * and `until(script, timeoutMs)` (polls until the script returns something truthy).
  */
 export async function withWebKit(fn) {
@@ -84,6 +85,20 @@ export async function withWebKit(fn) {
     const browser = {
       go: (url) => call(base, 'POST', `${s}/url`, { url }),
       size: (width, height) => call(base, 'POST', `${s}/window/rect`, { width, height }),
+      // Presses keys one after another (WebDriver key codes, e.g. '\uE004' for Tab).
+      keys: (...keys) =>
+        call(base, 'POST', `${s}/actions`, {
+          actions: [
+            {
+              type: 'key',
+              id: 'keyboard',
+              actions: keys.flatMap((value) => [
+                { type: 'keyDown', value },
+                { type: 'keyUp', value },
+              ]),
+            },
+          ],
+        }),
       run: (script, ...args) => call(base, 'POST', `${s}/execute/sync`, { script, args }),
       // A short pause first, so the last DOM change has been painted.
       screenshot: async () => {
