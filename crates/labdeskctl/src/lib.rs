@@ -3,6 +3,7 @@
 //!
 //! - [`cli`] — the command line.
 //! - [`commands`] — each admin command as one request and a readable answer.
+//! - [`render`] — each answer as a table or a sentence.
 //! - [`client`] — the `/staff` client.
 //! - [`serve`] — the headless desk.
 //! - [`desk_file`] — `desk.json`, how local commands find the desk.
@@ -14,5 +15,6 @@ pub mod commands;
 pub mod desk_file;
 pub mod duration;
 pub mod error;
+pub mod render;
 pub mod serve;
 pub mod table;

@@ -333,3 +333,106 @@ fn serve_creates_one_admin_and_a_private_desk_file() {
     ]);
     bad.expect_code(2, "a zero warning lead is a usage error");
 }
+
+#[test]
+fn pcs_users_bookings_and_extensions() {
+    let (dir, desk) = start_desk();
+    let dir = dir.path();
+
+    let added = ctl(
+        dir,
+        &["pc", "add", "PC-X", "--zone", "lab-a", "--os", "linux"],
+    );
+    added.expect_code(0, "a pc is added");
+    assert!(
+        added.stdout.contains("token: "),
+        "the token is shown once: {}",
+        added.stdout
+    );
+    let agent = format!("labdesk-agent --desk {} --pc PC-X --token-file", desk.url());
+    assert!(
+        added.stdout.contains(&agent),
+        "the agent command line: {}",
+        added.stdout
+    );
+    ctl(dir, &["pc", "add", "PC-X"]).expect_code(6, "a taken name conflicts");
+
+    let repaired = ctl(dir, &["pc", "repair", "PC-X", "--json"]);
+    assert_eq!(repaired.json()["condition"], "repair");
+    ctl(dir, &["user", "add", "ana"]).expect_code(0, "a patron is added");
+    ctl(dir, &["session", "start", "PC-X", "ana", "--for", "45m"])
+        .expect_code(3, "a pc in repair cannot be booked");
+    ctl(dir, &["pc", "activate", "PC-X"]).expect_code(0, "back in service");
+    ctl(dir, &["pc", "repair", "NOPE"]).expect_code(5, "an unknown pc");
+
+    let password = dir.join("sam.password");
+    std::fs::write(&password, "a long staff password\n").unwrap();
+    let sam = ctl(
+        dir,
+        &["user", "add", "sam", "--role", "staff", "--password-file"],
+    );
+    sam.expect_code(2, "--password-file needs a value");
+    let pw = password.to_str().unwrap();
+    ctl(
+        dir,
+        &[
+            "user",
+            "add",
+            "sam",
+            "--role",
+            "staff",
+            "--password-file",
+            pw,
+        ],
+    )
+    .expect_code(0, "staff are added with a password");
+    ctl(dir, &["user", "add", "sam"]).expect_code(6, "a taken username conflicts");
+    let users = ctl(dir, &["user", "list"]);
+    assert!(
+        users.stdout.contains("sam") && users.stdout.contains("staff"),
+        "{}",
+        users.stdout
+    );
+
+    let from = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let until = (chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    let booked = ctl(
+        dir,
+        &[
+            "session", "book", "PC-X", "ana", "--from", &from, "--until", &until,
+        ],
+    );
+    booked.expect_code(0, "a booking ahead");
+    assert!(booked.stdout.contains("confirmed"), "{}", booked.stdout);
+    let booked = ctl(
+        dir,
+        &[
+            "--json", "session", "book", "PC-X", "ana", "--from", &until, "--until", &from,
+        ],
+    );
+    booked.expect_code(3, "an end before the start is a bad request");
+    let list = ctl(dir, &["--json", "audit", "--limit", "1"]).json();
+    let booking_id = list[0]["booking_id"]
+        .as_i64()
+        .expect("the booking is audited");
+    let cancelled = ctl(
+        dir,
+        &["session", "cancel", &booking_id.to_string(), "--json"],
+    );
+    assert_eq!(cancelled.json()["status"], "cancelled");
+
+    let live = ctl(
+        dir,
+        &["session", "start", "PC-X", "ana", "--for", "30m", "--json"],
+    )
+    .json();
+    let id = live["booking_id"].as_i64().unwrap().to_string();
+    let extended = ctl(dir, &["session", "extend", &id, "--by", "15m", "--json"]);
+    extended.expect_code(0, "a live session is extended");
+    assert_ne!(
+        extended.json()["end_time"],
+        live["end_time"],
+        "the end moved"
+    );
+    ctl(dir, &["session", "extend", &id, "--by", "0m"]).expect_code(2, "a zero extension");
+}
