@@ -5,6 +5,7 @@ mod access;
 mod audit;
 mod ending;
 mod live;
+mod pc_input;
 mod pcs;
 mod rows;
 mod sessions;

@@ -2,6 +2,7 @@
 
 mod common;
 mod faults;
+mod faults_races;
 mod faults_time;
 mod rules_pcs;
 mod rules_sessions;
