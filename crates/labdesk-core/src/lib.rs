@@ -2,6 +2,8 @@
 //! that starts, warns and expires sessions, and the desk events that report every change.
 //! No user interface lives here; the desktop console, the CLI and the PC link all call it.
 
+#![warn(missing_docs)]
+
 pub mod clock;
 pub mod engine;
 pub mod error;
