@@ -7,7 +7,7 @@ use std::sync::{MutexGuard, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 use tokio::task::JoinHandle;
 
-use crate::engine::LiveRow;
+use crate::engine::{Engine, LiveRow};
 use crate::error::Result;
 use crate::model::Actor;
 use crate::store::parse_ts;
@@ -28,6 +28,28 @@ pub struct SweepReport {
     pub failed: Vec<i64>,
     /// When the next pass is due, if anything is ahead.
     pub next_due: Option<DateTime<Utc>>,
+}
+
+/// Marks a booking's warning as in flight until dropped, even if the delivery panics, so the
+/// same warning is never sent twice at once and never stuck unsent.
+pub(super) struct DeliveryGuard {
+    engine: Engine,
+    booking_id: i64,
+}
+
+impl DeliveryGuard {
+    fn claim(engine: &Engine, booking_id: i64) -> Option<DeliveryGuard> {
+        engine.claim_delivery(booking_id).then(|| DeliveryGuard {
+            engine: engine.clone(),
+            booking_id,
+        })
+    }
+}
+
+impl Drop for DeliveryGuard {
+    fn drop(&mut self) {
+        self.engine.release_delivery(self.booking_id);
+    }
 }
 
 /// A spawned delivery: the booking and whether its PC acknowledged.
@@ -77,9 +99,9 @@ impl Scheduler {
                 report.next_due = earliest(report.next_due, retry_at);
                 continue;
             }
-            if self.engine.claim_delivery(row.booking_id) {
+            if let Some(guard) = DeliveryGuard::claim(&self.engine, row.booking_id) {
                 let warning = Warning::new(row.booking_id, row.pc.clone(), lead, end, now);
-                deliveries.push(self.spawn_delivery(warning, row.pc_id));
+                deliveries.push(self.spawn_delivery(warning, row.pc_id, guard));
             }
         }
 
@@ -94,7 +116,7 @@ impl Scheduler {
         (retry.at > now && !reconnected).then_some(retry.at)
     }
 
-    fn spawn_delivery(&self, warning: Warning, pc_id: i64) -> DeliveryTask {
+    fn spawn_delivery(&self, warning: Warning, pc_id: i64, guard: DeliveryGuard) -> DeliveryTask {
         let scheduler = self.clone();
         tokio::spawn(async move {
             let booking_id = warning.booking_id;
@@ -112,7 +134,7 @@ impl Scheduler {
             } else {
                 scheduler.retries().remove(&booking_id);
             }
-            scheduler.engine.release_delivery(booking_id);
+            drop(guard);
             if !delivered {
                 // Let the loop plan the retry (and catch a reconnection that came meanwhile).
                 scheduler.engine.wake_scheduler();

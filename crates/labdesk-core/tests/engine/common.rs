@@ -12,7 +12,7 @@ use labdesk_core::{
     Warning,
 };
 use tempfile::TempDir;
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::broadcast;
 
 /// The instant every test starts at.
 pub fn t0() -> DateTime<Utc> {
@@ -165,7 +165,7 @@ pub struct FakeDelivery {
     attempts: Mutex<Vec<Warning>>,
     failing: Mutex<HashSet<String>>,
     hanging: Mutex<HashSet<String>>,
-    pub attempted: Notify,
+    panicking: Mutex<HashSet<String>>,
 }
 
 impl FakeDelivery {
@@ -187,6 +187,11 @@ impl FakeDelivery {
         }
     }
 
+    /// Makes the next delivery to `pc` panic, as a buggy PC link might.
+    pub fn panic_once(&self, pc: &str) {
+        self.panicking.lock().unwrap().insert(pc.to_owned());
+    }
+
     pub fn hang(&self, pc: &str) {
         self.hanging.lock().unwrap().insert(pc.to_owned());
     }
@@ -196,7 +201,9 @@ impl FakeDelivery {
 impl Delivery for FakeDelivery {
     async fn deliver_warning(&self, warning: &Warning) -> Result<(), DeliveryError> {
         self.attempts.lock().unwrap().push(warning.clone());
-        self.attempted.notify_waiters();
+        if self.panicking.lock().unwrap().remove(&warning.pc) {
+            panic!("the PC link failed while delivering to {}", warning.pc);
+        }
         if self.hanging.lock().unwrap().contains(&warning.pc) {
             std::future::pending::<()>().await;
         }

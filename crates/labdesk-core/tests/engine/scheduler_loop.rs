@@ -276,3 +276,31 @@ async fn a_clock_stepped_back_fires_nothing_early() {
         "an overdue booking is expired, never warned late"
     );
 }
+
+#[tokio::test]
+async fn a_delivery_that_panics_is_tried_again_at_the_next_pass() {
+    let desk = Desk::new().await;
+    let delivery = FakeDelivery::new();
+    let scheduler = desk.scheduler(&delivery);
+    let session = desk
+        .engine
+        .start_session(&desk.staff, "PC-01", "ann", mins(10))
+        .await
+        .unwrap();
+    delivery.panic_once("PC-01");
+
+    desk.clock.advance(mins(5));
+    let report = scheduler.sweep(desk.now()).await.unwrap();
+    assert!(
+        report.warned.is_empty(),
+        "the panicking delivery is not counted as delivered"
+    );
+    desk.clock.advance(Duration::seconds(1));
+    let report = scheduler.sweep(desk.now()).await.unwrap();
+    assert_eq!(
+        report.warned,
+        vec![session.booking_id],
+        "the warning is not stuck in flight"
+    );
+    assert_eq!(delivery.attempts().len(), 2);
+}
