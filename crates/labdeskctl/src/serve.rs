@@ -46,12 +46,7 @@ impl RunningDesk {
     ///
     /// [`CliError::Local`] when the data dir, the store or the listen address cannot be used.
     pub async fn start(options: ServeOptions) -> Result<Self, CliError> {
-        std::fs::create_dir_all(&options.data_dir).map_err(|err| {
-            CliError::Local(format!(
-                "cannot create the data dir {}: {err}; check the path and its permissions",
-                options.data_dir.display()
-            ))
-        })?;
+        create_data_dir(&options.data_dir)?;
         let leads = options
             .warning_leads
             .iter()
@@ -120,6 +115,29 @@ impl RunningDesk {
     }
 }
 
+/// Creates the data dir if missing, readable by its owner only: the store holds password and
+/// token hashes.
+fn create_data_dir(dir: &std::path::Path) -> Result<(), CliError> {
+    let fail = |err: std::io::Error| {
+        CliError::Local(format!(
+            "cannot create the data dir {}: {err}; check the path and its permissions",
+            dir.display()
+        ))
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+
+    builder.create(dir).map_err(fail)
+}
+
 /// The URL local tools use to reach a desk listening on `addr`: a wildcard address becomes
 /// the loopback address of its family.
 pub fn local_url(addr: SocketAddr) -> String {
@@ -171,11 +189,15 @@ async fn admin_token(engine: &Engine, data_dir: &std::path::Path) -> Result<Stri
 pub async fn serve(options: ServeOptions) -> Result<(), CliError> {
     let signals = StopSignals::install();
     let desk = RunningDesk::start(options).await?;
-    println!("listening on {}", desk.local_addr());
-    println!("desk url {}", desk.url());
-    use std::io::Write;
-    // Tests and scripts read these lines as soon as they appear.
-    let _ = std::io::stdout().flush();
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        // Tests and scripts read these lines as soon as they appear; a closed stdout is no
+        // reason to stop serving.
+        let _ = writeln!(stdout, "listening on {}", desk.local_addr())
+            .and_then(|()| writeln!(stdout, "desk url {}", desk.url()))
+            .and_then(|()| stdout.flush());
+    }
 
     signals.wait().await;
     tracing::info!("stopping on a signal");

@@ -291,15 +291,26 @@ fn a_stopped_desk_is_unreachable() {
 
 #[test]
 fn serve_creates_one_admin_and_a_private_desk_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut desk = ServeGuard::start(dir.path(), "127.0.0.1:0", &["--warn-before", "5m,1m"]);
+    let parent = tempfile::tempdir().unwrap();
+    let data_dir = parent.path().join("new-desk");
+    let mut desk = ServeGuard::start(&data_dir, "127.0.0.1:0", &["--warn-before", "5m,1m"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&data_dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o700,
+            "a new data dir is private: the store holds secrets' hashes"
+        );
+    }
+    let dir = &data_dir;
     let created = |desk: &ServeGuard| desk.stderr_text().contains("created the first admin");
     assert!(
         created(&desk),
         "the first start makes an admin: {}",
         desk.stderr_text()
     );
-    let file = dir.path().join("desk.json");
+    let file = dir.as_path().join("desk.json");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -308,7 +319,7 @@ fn serve_creates_one_admin_and_a_private_desk_file() {
     }
     assert!(desk.stop().success());
 
-    let mut again = ServeGuard::start(dir.path(), "127.0.0.1:0", &[]);
+    let mut again = ServeGuard::start(dir.as_path(), "127.0.0.1:0", &[]);
     assert!(
         !created(&again),
         "a restart keeps the admin: {}",
@@ -319,12 +330,12 @@ fn serve_creates_one_admin_and_a_private_desk_file() {
         text.contains(&again.url()),
         "desk.json follows the new address: {text}"
     );
-    ctl(dir.path(), &["pc", "list"]).expect_code(0, "local commands find the restarted desk");
+    ctl(dir.as_path(), &["pc", "list"]).expect_code(0, "local commands find the restarted desk");
     assert!(again.stop().success());
 
     let bad = run_ctl(&[
         "--data-dir",
-        dir.path().to_str().unwrap(),
+        dir.as_path().to_str().unwrap(),
         "serve",
         "--listen",
         "127.0.0.1:0",
