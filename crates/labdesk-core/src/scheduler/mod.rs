@@ -133,9 +133,13 @@ impl Scheduler {
                 };
             }
             let now = self.engine.now();
-            let sleep = next_due
-                .and_then(|due| (due - now).to_std().ok())
-                .map_or(MAX_SLEEP, |until| until.min(MAX_SLEEP));
+            // Already due (the pass itself took time): go round at once.
+            let sleep = next_due.map_or(MAX_SLEEP, |due| {
+                (due - now)
+                    .to_std()
+                    .unwrap_or(StdDuration::ZERO)
+                    .min(MAX_SLEEP)
+            });
             force = tokio::select! {
                 _ = tokio::time::sleep(sleep) => false,
                 _ = wake.notified() => true,
