@@ -2,12 +2,12 @@
 //! reached their start, the confirmed bookings to warn, and recording a delivered warning.
 //! Every query here reads only the confirmed bookings' partial indexes.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Error, Result};
 use crate::events::DeskEvent;
 use crate::model::Session;
-use crate::store::ts;
+use crate::store::{parse_ts, ts};
 
 use super::pcs::find_pc;
 use super::rows::{live_json_select, parse_live_rows, LiveRow, PcRow, LIVE_SELECT, PC_COLUMNS};
@@ -118,15 +118,54 @@ impl Engine {
         Ok(sessions)
     }
 
-    /// Every confirmed booking whose end is after `now` (live or upcoming).
-    pub(crate) async fn confirmed_ahead(&self, now: DateTime<Utc>) -> Result<Vec<LiveRow>> {
+    /// The confirmed bookings ending after `now` but within `longest` of it: the only ones a
+    /// warning can be due for.
+    pub(crate) async fn warning_window(
+        &self,
+        now: DateTime<Utc>,
+        longest: Duration,
+    ) -> Result<Vec<LiveRow>> {
         let json: String = sqlx::query_scalar(&live_json_select(
-            "b.status = 'confirmed' AND b.end_time > ?",
+            "b.status = 'confirmed' AND b.end_time > ? AND b.end_time <= ?",
         ))
         .bind(ts(now))
+        .bind(ts(now + longest))
         .fetch_one(self.pool())
         .await?;
         parse_live_rows(&json)
+    }
+
+    /// The next instant after `now` at which a booking starts, ends, or enters the window of
+    /// a warning lead it has not had; `None` when nothing is ahead. One indexed query per
+    /// kind of instant, whatever the number of bookings.
+    pub(crate) async fn next_instant(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let mut sql = String::from(
+            "SELECT 0, MIN(start_time) FROM bookings WHERE status = 'confirmed' \
+             AND started_at IS NULL AND start_time > ?1 \
+             UNION ALL SELECT 0, MIN(end_time) FROM bookings \
+             WHERE status = 'confirmed' AND end_time > ?1",
+        );
+        for (index, lead) in self.warning_leads().iter().enumerate() {
+            let (secs, param) = (lead.num_seconds(), index + 2);
+            sql.push_str(&format!(
+                " UNION ALL SELECT {secs}, MIN(end_time) FROM bookings \
+                 WHERE status = 'confirmed' AND end_time > ?{param} \
+                 AND (warned_lead_secs IS NULL OR warned_lead_secs > {secs})"
+            ));
+        }
+        let mut query = sqlx::query_as(&sql).bind(ts(now));
+        for lead in self.warning_leads() {
+            query = query.bind(ts(now + *lead));
+        }
+        let rows: Vec<(i64, Option<String>)> = query.fetch_all(self.pool()).await?;
+
+        let mut next: Option<DateTime<Utc>> = None;
+        for (lead_secs, at) in rows {
+            let Some(at) = at else { continue };
+            let at = parse_ts(&at)? - Duration::seconds(lead_secs);
+            next = Some(next.map_or(at, |n| n.min(at)));
+        }
+        Ok(next)
     }
 
     /// Whether a booking is still confirmed with its end ahead of now (checked just before a
@@ -172,7 +211,13 @@ mod tests {
             .await
             .unwrap();
         let queries = [
-            live_json_select("b.status = 'confirmed' AND b.end_time > ?"),
+            live_json_select("b.status = 'confirmed' AND b.end_time > ?1 AND b.end_time <= ?1"),
+            "SELECT MIN(end_time) FROM bookings WHERE status = 'confirmed' AND end_time > ? \
+             AND (warned_lead_secs IS NULL OR warned_lead_secs > 300)"
+                .into(),
+            "SELECT MIN(start_time) FROM bookings WHERE status = 'confirmed' \
+             AND started_at IS NULL AND start_time > ?"
+                .into(),
             live_json_select("b.status = 'confirmed' AND b.end_time > ?1 AND b.start_time <= ?1"),
             "SELECT id FROM bookings WHERE status = 'confirmed' AND end_time <= ? LIMIT 1".into(),
             "SELECT id FROM bookings WHERE status = 'confirmed' AND started_at IS NULL \

@@ -91,21 +91,6 @@ pub(crate) fn due_lead(
     }
 }
 
-/// The next instant a lead of this booking falls due, if one is still ahead of `now`.
-pub(crate) fn next_lead_at(
-    leads: &[Duration],
-    ends_at: DateTime<Utc>,
-    warned: Option<i64>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    leads
-        .iter()
-        .filter(|lead| warned.is_none_or(|secs| lead.num_seconds() < secs))
-        .map(|lead| ends_at - *lead)
-        .filter(|at| *at > now)
-        .min()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,18 +147,5 @@ mod tests {
             None,
             "nothing after the end"
         );
-    }
-
-    #[test]
-    fn next_lead_skips_delivered_and_past_leads() {
-        let now = DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z")
-            .unwrap()
-            .to_utc();
-        let end = now + Duration::minutes(8);
-        assert_eq!(
-            next_lead_at(&leads(), end, None, now),
-            Some(end - Duration::minutes(5))
-        );
-        assert_eq!(next_lead_at(&leads(), end, Some(120), now), None);
     }
 }

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::model::Actor;
 use crate::store::parse_ts;
 
-use super::delivery::{due_lead, next_lead_at, Warning};
+use super::delivery::{due_lead, Warning};
 use super::{Retry, Scheduler};
 
 /// What one [`Scheduler::sweep`] did.
@@ -76,21 +76,22 @@ impl Scheduler {
         let started = self.engine.start_due(now).await?;
         report.started = started.iter().map(|s| s.booking_id).collect();
 
-        let rows = self.engine.confirmed_ahead(now).await?;
-        let ahead: HashSet<i64> = rows.iter().map(|r| r.booking_id).collect();
+        // Only the bookings inside the longest warning lead can need a warning now; every
+        // other instant comes from one indexed query.
+        let leads = self.engine.warning_leads();
+        let rows = match leads.last() {
+            Some(longest) => self.engine.warning_window(now, *longest).await?,
+            None => Vec::new(),
+        };
+        let window: HashSet<i64> = rows.iter().map(|r| r.booking_id).collect();
         self.retries()
-            .retain(|booking_id, _| ahead.contains(booking_id));
+            .retain(|booking_id, _| window.contains(booking_id));
+        report.next_due = self.engine.next_instant(now).await?;
         let mut deliveries = Vec::new();
         for row in &rows {
             let (start, end) = (parse_ts(&row.start_time)?, parse_ts(&row.end_time)?);
             if start > now {
-                report.next_due = earliest(report.next_due, start);
                 continue;
-            }
-            report.next_due = earliest(report.next_due, end);
-            let leads = self.engine.warning_leads();
-            if let Some(at) = next_lead_at(leads, end, row.warned_lead_secs, now) {
-                report.next_due = earliest(report.next_due, at);
             }
             let Some(lead) = due_lead(leads, end - now, row.warned_lead_secs) else {
                 continue;
