@@ -304,3 +304,54 @@ async fn a_delivery_that_panics_is_tried_again_at_the_next_pass() {
     );
     assert_eq!(delivery.attempts().len(), 2);
 }
+
+/// A wall clock that can be stepped without telling anyone, as NTP or a suspend would.
+struct SilentClock(labdesk_core::ManualClock);
+
+impl labdesk_core::Clock for SilentClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        labdesk_core::Clock::now(&self.0)
+    }
+}
+
+#[tokio::test]
+async fn a_silent_clock_step_is_noticed_within_the_loops_second() {
+    let mut desk = Desk::new().await;
+    let silent = std::sync::Arc::new(SilentClock(desk.clock.clone()));
+    desk.engine.close().await;
+    let config = labdesk_core::EngineConfig::default();
+    let path = desk.dir.path().join("desk.db");
+    desk.engine = labdesk_core::Engine::open(path, silent, config)
+        .await
+        .unwrap();
+    let session = desk
+        .engine
+        .start_session(&desk.staff, "PC-01", "ann", mins(4))
+        .await
+        .unwrap();
+    let delivery = FakeDelivery::new();
+    let mut events = desk.engine.subscribe();
+    let handle = Scheduler::spawn(desk.engine.clone(), delivery.clone());
+    // The loop's first pass warns; after it the loop sleeps towards the session's end.
+    wait_for(&mut events, |e| {
+        matches!(e, DeskEvent::SessionWarned { .. }).then_some(())
+    })
+    .await;
+
+    // Suspend for an hour: nothing wakes the loop; it must notice on its own.
+    desk.clock.advance(mins(60));
+    let reason = wait_for(&mut events, |e| match e {
+        DeskEvent::SessionEnded {
+            booking_id, reason, ..
+        } if *booking_id == session.booking_id => Some(*reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!(reason, EndReason::Expired);
+    handle.stop().await;
+    assert_eq!(
+        delivery.attempts().len(),
+        1,
+        "nothing is sent after the end"
+    );
+}
