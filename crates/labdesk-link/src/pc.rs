@@ -332,18 +332,20 @@ impl PcLink {
         if self.hello.one_shot {
             return;
         }
-        let was_live = self
-            .shared
-            .registry
-            .unregister(&self.hello.name, self.conn_id);
-        if was_live && end != End::Shutdown {
-            if let Err(err) = self
-                .shared
-                .engine
-                .set_pc_online(&self.hello.name, false)
-                .await
-            {
-                tracing::warn!(cause = %err, "could not mark the PC offline");
+        let name = &self.hello.name;
+        let was_live = self.shared.registry.unregister(name, self.conn_id);
+        if !was_live || end == End::Shutdown {
+            return;
+        }
+        let engine = &self.shared.engine;
+        if let Err(err) = engine.set_pc_online(name, false).await {
+            tracing::warn!(cause = %err, "could not mark the PC offline");
+        }
+        // A new connection of this PC may have marked it online while we were marking it
+        // offline; whichever store write came last, the PC must end up online.
+        if self.shared.registry.get(name).is_some() {
+            if let Err(err) = engine.set_pc_online(name, true).await {
+                tracing::warn!(cause = %err, "could not mark the PC online again");
             }
         }
     }
