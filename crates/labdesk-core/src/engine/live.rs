@@ -168,14 +168,18 @@ impl Engine {
         Ok(next)
     }
 
-    /// Whether a booking is still confirmed with its end ahead of now (checked just before a
-    /// warning goes out, so that nothing is sent after a booking ended).
-    pub(crate) async fn is_live(&self, booking_id: i64) -> Result<bool> {
+    /// Whether a warning for `lead_secs` is still due for a booking: it is confirmed, its end
+    /// is ahead, and no lead this short or shorter is recorded. Checked after the delivery is
+    /// claimed and just before it goes out, so that nothing is sent after a booking ended and
+    /// a warning another pass just delivered is not sent again.
+    pub(crate) async fn warning_still_due(&self, booking_id: i64, lead_secs: i64) -> Result<bool> {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM bookings WHERE id = ? AND status = 'confirmed' AND end_time > ?",
+            "SELECT id FROM bookings WHERE id = ? AND status = 'confirmed' AND end_time > ? \
+             AND (warned_lead_secs IS NULL OR warned_lead_secs > ?)",
         )
         .bind(booking_id)
         .bind(ts(self.now()))
+        .bind(lead_secs)
         .fetch_optional(self.pool())
         .await?;
         Ok(found.is_some())

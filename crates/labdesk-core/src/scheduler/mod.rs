@@ -21,6 +21,8 @@ use crate::error::Result;
 pub use delivery::{Delivery, DeliveryError, Warning};
 pub use pass::SweepReport;
 
+use pass::Outcome;
+
 /// The longest the loop sleeps before it reads the wall clock again.
 const MAX_SLEEP: StdDuration = StdDuration::from_secs(1);
 /// How long one delivery may take before it counts as failed.
@@ -106,8 +108,9 @@ impl Scheduler {
         let (mut report, deliveries) = self.pass(now).await?;
         for delivery in deliveries {
             match delivery.await {
-                Ok((booking_id, true)) => report.warned.push(booking_id),
-                Ok((booking_id, false)) => report.failed.push(booking_id),
+                Ok((booking_id, Outcome::Delivered)) => report.warned.push(booking_id),
+                Ok((booking_id, Outcome::Failed)) => report.failed.push(booking_id),
+                Ok((_, Outcome::Moot)) => {}
                 Err(err) => tracing::error!(cause = %err, "a warning delivery task failed"),
             }
         }

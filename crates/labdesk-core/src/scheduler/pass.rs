@@ -52,8 +52,19 @@ impl Drop for DeliveryGuard {
     }
 }
 
-/// A spawned delivery: the booking and whether its PC acknowledged.
-pub(super) type DeliveryTask = JoinHandle<(i64, bool)>;
+/// How one delivery ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// The PC acknowledged and the warning is recorded.
+    Delivered,
+    /// Not delivered; tried again later.
+    Failed,
+    /// No longer due when its turn came (the booking ended, or another pass delivered it).
+    Moot,
+}
+
+/// A spawned delivery: the booking and how its delivery ended.
+pub(super) type DeliveryTask = JoinHandle<(i64, Outcome)>;
 
 fn earliest(a: Option<DateTime<Utc>>, b: DateTime<Utc>) -> Option<DateTime<Utc>> {
     Some(a.map_or(b, |a| a.min(b)))
@@ -122,8 +133,8 @@ impl Scheduler {
         tokio::spawn(async move {
             let booking_id = warning.booking_id;
             let epoch = scheduler.engine.online_state(pc_id).epoch;
-            let delivered = scheduler.deliver(&warning).await;
-            if !delivered {
+            let outcome = scheduler.deliver(&warning).await;
+            if outcome == Outcome::Failed {
                 let interval =
                     Duration::from_std(scheduler.retry_interval).unwrap_or(Duration::MAX);
                 let at = scheduler
@@ -136,42 +147,42 @@ impl Scheduler {
                 scheduler.retries().remove(&booking_id);
             }
             drop(guard);
-            if !delivered {
+            if outcome == Outcome::Failed {
                 // Let the loop plan the retry (and catch a reconnection that came meanwhile).
                 scheduler.engine.wake_scheduler();
             }
-            (booking_id, delivered)
+            (booking_id, outcome)
         })
     }
 
-    /// Sends one warning and records it if the PC acknowledged; true when recorded.
-    async fn deliver(&self, warning: &Warning) -> bool {
+    /// Sends one warning, if it is still due, and records it if the PC acknowledged.
+    async fn deliver(&self, warning: &Warning) -> Outcome {
         let booking_id = warning.booking_id;
-        match self.engine.is_live(booking_id).await {
+        let lead_secs = warning.lead.num_seconds();
+        match self.engine.warning_still_due(booking_id, lead_secs).await {
             Ok(true) => {}
-            Ok(false) => return false,
+            Ok(false) => return Outcome::Moot,
             Err(err) => {
                 tracing::warn!(booking_id, cause = %err, "booking check before warning failed");
-                return false;
+                return Outcome::Failed;
             }
         }
-        let outcome = tokio::time::timeout(
+        let sent = tokio::time::timeout(
             self.delivery_timeout,
             self.delivery.deliver_warning(warning),
         )
         .await;
-        match outcome {
+        match sent {
             Ok(Ok(())) => {}
             Ok(Err(err)) => {
                 tracing::warn!(booking_id, cause = %err, "warning not delivered; will retry");
-                return false;
+                return Outcome::Failed;
             }
             Err(_) => {
                 tracing::warn!(booking_id, "warning delivery timed out; will retry");
-                return false;
+                return Outcome::Failed;
             }
         }
-        let lead_secs = warning.lead.num_seconds();
         match self
             .engine
             .record_warning(booking_id, lead_secs, warning.minutes_left)
@@ -179,11 +190,11 @@ impl Scheduler {
         {
             Ok(recorded) => {
                 tracing::debug!(booking_id, recorded, "warning acknowledged");
-                true
+                Outcome::Delivered
             }
             Err(err) => {
                 tracing::error!(booking_id, cause = %err, "acknowledged warning not recorded");
-                false
+                Outcome::Failed
             }
         }
     }
