@@ -330,3 +330,22 @@ async fn subscribers_receive_desk_events() {
     assert_eq!(event["session"]["pc"], "PC-1");
     desk.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_tool_that_never_authenticates_is_closed_with_4401() {
+    let config = labdesk_link::LinkConfig {
+        hello_timeout: std::time::Duration::from_millis(300),
+        ..fast_config()
+    };
+    let desk = TestDesk::start(config).await;
+    let mut silent = Agent {
+        ws: Agent::open(&desk.url, "/staff").await,
+    };
+    assert_eq!(silent.closed().await, Some(4401), "no auth in time: 4401");
+    let client = StaffClient::connect(&desk.url, password("admin", "admin-password")).await;
+    assert!(
+        client.is_ok(),
+        "a password check slower than the auth time-out still passes"
+    );
+    desk.stop().await;
+}

@@ -34,15 +34,21 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     shutdown: watch::Receiver<bool>,
 ) {
+    // Only the wait for the frame is timed: checking a password is slow on purpose.
     let limit = shared.config.hello_timeout;
-    let user = match tokio::time::timeout(limit, authenticate(&mut socket, &shared.engine)).await {
-        Ok(Ok(user)) => user,
-        Ok(Err(Refusal::TooBig)) => return socket::close_too_big(&mut socket).await,
-        Ok(Err(Refusal::Gone)) => return,
-        Ok(Err(Refusal::Failed)) => {
+    let checked = match tokio::time::timeout(limit, read_auth(&mut socket)).await {
+        Ok(Ok(credentials)) => check(&shared.engine, credentials).await,
+        Ok(Err(refusal)) => Err(refusal),
+        Err(_) => Err(Refusal::Refused),
+    };
+    let user = match checked {
+        Ok(user) => user,
+        Err(Refusal::TooBig) => return socket::close_too_big(&mut socket).await,
+        Err(Refusal::Gone) => return,
+        Err(Refusal::Failed) => {
             return socket::close_with(&mut socket, close::INTERNAL, "the desk failed").await
         }
-        Ok(Err(Refusal::Refused)) | Err(_) => {
+        Err(Refusal::Refused) => {
             tracing::info!("staff connection refused");
             return socket::close_with(&mut socket, close::UNAUTHENTICATED, "unauthenticated")
                 .await;
@@ -92,11 +98,8 @@ enum Refusal {
     Gone,
 }
 
-/// Reads the `auth` frame and checks it; only staff and admins pass.
-async fn authenticate(
-    socket: &mut Socket,
-    engine: &Engine,
-) -> Result<labdesk_core::model::User, Refusal> {
+/// Reads the `auth` frame.
+async fn read_auth(socket: &mut Socket) -> Result<Credentials, Refusal> {
     let text = loop {
         match socket::next(socket).await {
             Incoming::Heartbeat => continue,
@@ -107,6 +110,14 @@ async fn authenticate(
         }
     };
     let AuthFrame::Auth(credentials) = AuthFrame::parse(&text).map_err(|_| Refusal::Refused)?;
+    Ok(credentials)
+}
+
+/// Checks the credentials; only staff and admins pass.
+async fn check(
+    engine: &Engine,
+    credentials: Credentials,
+) -> Result<labdesk_core::model::User, Refusal> {
     let checked = match &credentials {
         Credentials::Token { token } => engine.authenticate_token(token).await,
         Credentials::Password { username, password } => {
