@@ -2,6 +2,7 @@
 //! the write turn records every acknowledgement waiting so far in one transaction and tells
 //! the others, instead of a thousand transactions queueing one behind the other.
 
+use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
@@ -15,24 +16,29 @@ pub(crate) struct PendingAck {
     booking_id: i64,
     lead_secs: i64,
     minutes_left: i64,
+    ends_at: String,
     done: oneshot::Sender<std::result::Result<bool, String>>,
 }
 
 impl Engine {
     /// Records that a booking's PC acknowledged the warning for `lead_secs` (and so for every
     /// longer lead), with the `minutes_left` it showed; publishes `session_warned`. Returns
-    /// false, recording nothing, if the booking ended meanwhile or a shorter lead is recorded.
+    /// false, recording nothing, if the booking ended meanwhile, a shorter lead is recorded, or
+    /// its end moved since the warning was sent (an extension re-arms the leads, and the
+    /// warning for the old end must not count for the new one).
     pub(crate) async fn record_warning(
         &self,
         booking_id: i64,
         lead_secs: i64,
         minutes_left: i64,
+        ends_at: DateTime<Utc>,
     ) -> Result<bool> {
         let (done, outcome) = oneshot::channel();
         self.pending_acks().push(PendingAck {
             booking_id,
             lead_secs,
             minutes_left,
+            ends_at: ts(ends_at),
             done,
         });
 
@@ -42,9 +48,16 @@ impl Engine {
             // Another writer took ours into its batch; its answer comes through `outcome`.
             drop(turn);
         } else {
-            let acks: Vec<(i64, i64, i64)> = batch
+            let acks: Vec<(i64, i64, i64, &str)> = batch
                 .iter()
-                .map(|a| (a.booking_id, a.lead_secs, a.minutes_left))
+                .map(|a| {
+                    (
+                        a.booking_id,
+                        a.lead_secs,
+                        a.minutes_left,
+                        a.ends_at.as_str(),
+                    )
+                })
                 .collect();
             match self.record_batch(turn, &acks).await {
                 Ok(recorded) => {
@@ -70,27 +83,28 @@ impl Engine {
         }
     }
 
-    /// Records a batch of `(booking_id, lead_secs, minutes_left)` in one transaction; true for
-    /// each one recorded.
+    /// Records a batch of `(booking_id, lead_secs, minutes_left, ends_at)` in one transaction;
+    /// true for each one recorded.
     async fn record_batch(
         &self,
         turn: tokio::sync::OwnedMutexGuard<()>,
-        acks: &[(i64, i64, i64)],
+        acks: &[(i64, i64, i64, &str)],
     ) -> Result<Vec<bool>> {
         let now = ts(self.now());
         let mut tx = begin_write(self.pool(), turn).await?;
         let mut recorded = Vec::with_capacity(acks.len());
         let mut events = Vec::new();
-        for &(booking_id, lead_secs, minutes_left) in acks {
+        for &(booking_id, lead_secs, minutes_left, ends_at) in acks {
             let pc: Option<String> = sqlx::query_scalar(
                 "UPDATE bookings SET warned_lead_secs = ?1, warned_minutes = ?2 \
-                 WHERE id = ?3 AND status = 'confirmed' \
+                 WHERE id = ?3 AND status = 'confirmed' AND end_time = ?4 \
                  AND (warned_lead_secs IS NULL OR warned_lead_secs > ?1) \
                  RETURNING (SELECT name FROM pcs WHERE pcs.id = bookings.pc_id)",
             )
             .bind(lead_secs)
             .bind(minutes_left)
             .bind(booking_id)
+            .bind(ends_at)
             .fetch_optional(&mut *tx)
             .await?;
             recorded.push(pc.is_some());

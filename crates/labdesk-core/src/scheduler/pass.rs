@@ -185,7 +185,7 @@ impl Scheduler {
         }
         match self
             .engine
-            .record_warning(booking_id, lead_secs, warning.minutes_left)
+            .record_warning(booking_id, lead_secs, warning.minutes_left, warning.ends_at)
             .await
         {
             Ok(recorded) => {

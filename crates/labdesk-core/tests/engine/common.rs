@@ -166,6 +166,7 @@ pub struct FakeDelivery {
     failing: Mutex<HashSet<String>>,
     hanging: Mutex<HashSet<String>>,
     panicking: Mutex<HashSet<String>>,
+    held: Mutex<std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>>,
 }
 
 impl FakeDelivery {
@@ -192,6 +193,17 @@ impl FakeDelivery {
         self.panicking.lock().unwrap().insert(pc.to_owned());
     }
 
+    /// Holds every delivery to `pc` until the returned gate gets a permit: the PC has the
+    /// warning but its acknowledgement is still on its way.
+    pub fn hold(&self, pc: &str) -> Arc<tokio::sync::Semaphore> {
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        self.held
+            .lock()
+            .unwrap()
+            .insert(pc.to_owned(), gate.clone());
+        gate
+    }
+
     pub fn hang(&self, pc: &str) {
         self.hanging.lock().unwrap().insert(pc.to_owned());
     }
@@ -203,6 +215,10 @@ impl Delivery for FakeDelivery {
         self.attempts.lock().unwrap().push(warning.clone());
         if self.panicking.lock().unwrap().remove(&warning.pc) {
             panic!("the PC link failed while delivering to {}", warning.pc);
+        }
+        let gate = self.held.lock().unwrap().get(&warning.pc).cloned();
+        if let Some(gate) = gate {
+            gate.acquire().await.unwrap().forget();
         }
         if self.hanging.lock().unwrap().contains(&warning.pc) {
             std::future::pending::<()>().await;

@@ -355,3 +355,55 @@ async fn a_silent_clock_step_is_noticed_within_the_loops_second() {
         "nothing is sent after the end"
     );
 }
+
+#[tokio::test]
+async fn an_acknowledgement_that_arrives_after_an_extension_does_not_count_for_the_new_end() {
+    let desk = Desk::new().await;
+    let delivery = FakeDelivery::new();
+    let gate = delivery.hold("PC-01");
+    let scheduler = Scheduler::new(desk.engine.clone(), delivery.clone())
+        .with_delivery_timeout(StdDuration::from_secs(20));
+    let session = desk
+        .engine
+        .start_session(&desk.staff, "PC-01", "ann", mins(10))
+        .await
+        .unwrap();
+
+    desk.clock.advance(mins(5));
+    let now = desk.now();
+    let sweeping = tokio::spawn(async move { scheduler.sweep(now).await });
+    wait_attempts(&delivery, 1).await;
+    let extended = desk
+        .engine
+        .extend_session(&desk.staff, session.booking_id, mins(15))
+        .await
+        .unwrap();
+    gate.add_permits(1);
+    sweeping.await.unwrap().unwrap();
+
+    let live = desk.engine.live_sessions().await.unwrap();
+    assert_eq!(
+        live[0].warned_minutes, None,
+        "the PC acknowledged the warning for the old end; the new end's lead must stay armed"
+    );
+
+    gate.add_permits(1);
+    desk.clock.set(extended.end_time - mins(5));
+    let scheduler = Scheduler::new(desk.engine.clone(), delivery.clone())
+        .with_delivery_timeout(StdDuration::from_secs(20));
+    scheduler.sweep(desk.now()).await.unwrap();
+    let attempts = delivery.attempts();
+    assert_eq!(
+        attempts.len(),
+        2,
+        "the re-armed lead is warned again before the new end: {attempts:?}"
+    );
+    assert_eq!(
+        attempts[1].ends_at, extended.end_time,
+        "the warning names the new end"
+    );
+    assert_eq!(
+        attempts[1].minutes_left, 5,
+        "five minutes before the new end"
+    );
+}
