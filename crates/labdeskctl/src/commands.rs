@@ -2,12 +2,12 @@
 //! printed by [`crate::render`] (or as it is with `--json`).
 
 use crate::cli::{Cli, Command, PcCommand, RoleArg, SessionCommand, UserCommand};
-use crate::client::StaffClient;
 use crate::desk_file::{DeskFile, DeskFileError};
 use crate::duration::parse_duration;
 use crate::error::CliError;
 use crate::render::render_answer;
 use chrono::{DateTime, Utc};
+use labdesk_link::client::StaffClient;
 use labdesk_proto::staff::{Credentials, RequestBody};
 use labdesk_proto::{PcCondition, Role};
 use std::path::Path;

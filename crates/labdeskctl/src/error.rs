@@ -2,7 +2,9 @@
 //!
 //! Exit codes are part of the contract: 0 ok, 1 unexpected failure, 2 usage, 3 bad request
 //! (400), 4 not allowed (401 / 403), 5 not found (404), 6 conflict (409), 7 desk unreachable.
+//! A `/staff` client's [`ClientError`] becomes a [`CliError`] here and nowhere else.
 
+use labdesk_link::client::ClientError;
 use labdesk_proto::{code, ErrorBody};
 use std::path::PathBuf;
 
@@ -73,6 +75,26 @@ impl CliError {
     }
 }
 
+impl From<ClientError> for CliError {
+    /// A bad `--desk` is a usage error, refused credentials are not allowed, a desk that
+    /// cannot be reached or stops answering is unreachable, a desk error keeps its code, and a
+    /// close or a frame this tool cannot read is a failure.
+    fn from(err: ClientError) -> Self {
+        match err {
+            ClientError::BadUrl { url } => Self::Usage(format!(
+                "the desk url {url:?} is not a ws:// url; pass --desk ws://HOST:7700"
+            )),
+            ClientError::Unreachable { url, reason } => Self::Unreachable { url, cause: reason },
+            ClientError::Unauthenticated => Self::NotAllowed,
+            ClientError::Desk(body) => Self::Desk(body),
+            ClientError::Closed { code, reason } => {
+                Self::Protocol(format!("the desk closed the connection ({code}: {reason})"))
+            }
+            ClientError::Protocol(what) => Self::Protocol(what),
+        }
+    }
+}
+
 /// The exit code for a desk error code (400 → 3, 401/403 → 4, 404 → 5, 409 → 6, else 1).
 pub fn exit_code_for(desk_code: u16) -> u8 {
     match desk_code {
@@ -87,6 +109,8 @@ pub fn exit_code_for(desk_code: u16) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use labdesk_link::client::{staff_url, StaffClient};
+    use labdesk_proto::staff::Credentials;
 
     #[test]
     fn desk_codes_map_to_exit_codes() {
@@ -112,6 +136,60 @@ mod tests {
             path: "/tmp/x/desk.json".into(),
         };
         assert_eq!(none.exit_code(), exit::UNREACHABLE);
+    }
+
+    #[test]
+    fn client_errors_follow_the_cli_table() {
+        let desk = |code| CliError::from(ClientError::Desk(ErrorBody::new(code, "x"))).exit_code();
+        assert_eq!(
+            [
+                desk(400),
+                desk(401),
+                desk(403),
+                desk(404),
+                desk(409),
+                desk(500)
+            ],
+            [3, 4, 4, 5, 6, 1]
+        );
+        let unreachable = ClientError::Unreachable {
+            url: "u".into(),
+            reason: "r".into(),
+        };
+        assert_eq!(CliError::from(unreachable).exit_code(), 7);
+        assert_eq!(CliError::from(ClientError::Unauthenticated).exit_code(), 4);
+        let closed = ClientError::Closed {
+            code: 1011,
+            reason: "the desk failed".into(),
+        };
+        assert_eq!(CliError::from(closed).exit_code(), exit::FAILURE);
+    }
+
+    #[test]
+    fn staff_url_adds_the_endpoint() {
+        assert_eq!(
+            staff_url("ws://127.0.0.1:7700/").unwrap(),
+            "ws://127.0.0.1:7700/staff"
+        );
+        let err = CliError::from(staff_url("http://desk").unwrap_err());
+        assert_eq!(err.exit_code(), exit::USAGE);
+        assert!(err.to_string().contains("--desk"), "says which flag: {err}");
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_unreachable() {
+        // Bind then drop a listener: the port is free and nothing answers on it.
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let credentials = Credentials::Token { token: "t".into() };
+        let err = StaffClient::connect(&format!("ws://127.0.0.1:{port}"), credentials)
+            .await
+            .err()
+            .map(CliError::from)
+            .expect("nothing listens there");
+        assert_eq!(err.exit_code(), exit::UNREACHABLE, "{err}");
     }
 
     #[test]

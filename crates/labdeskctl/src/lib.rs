@@ -4,13 +4,11 @@
 //! - [`cli`] — the command line.
 //! - [`commands`] — each admin command as one request and a readable answer.
 //! - [`render`] — each answer as a table or a sentence.
-//! - [`client`] — the `/staff` client.
 //! - [`serve`] — the headless desk.
 //! - [`desk_file`] — `desk.json`, how local commands find the desk.
 //! - [`duration`], [`table`], [`error`] — durations, tables, errors and exit codes.
 
 pub mod cli;
-pub mod client;
 pub mod commands;
 pub mod desk_file;
 pub mod duration;

@@ -1,8 +1,8 @@
 //! Test support: a desk in the test process (the headless desk of `labdeskctl`) with a PC and
 //! a patron, and real `labdesk-agent` processes (and other helpers) killed on drop.
 
+use labdesk_link::client::StaffClient;
 use labdesk_proto::staff::{Credentials, RequestBody};
-use labdeskctl::client::StaffClient;
 use labdeskctl::desk_file::DeskFile;
 use labdeskctl::serve::{RunningDesk, ServeOptions};
 use serde_json::Value;

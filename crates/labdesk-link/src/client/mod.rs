@@ -1,23 +1,30 @@
 //! A small `/staff` client: connect, authenticate, send requests, read results and events.
-//! `labdeskctl` and the tests use it; [`ClientError::exit_code`] gives the CLI's exit code.
+//! `labdeskctl` and the tests use it; each tool turns [`ClientError`] into its own exit codes
+//! or messages.
+
+mod config;
+
+pub use config::{staff_url, ClientConfig};
 
 use futures_util::{SinkExt, StreamExt};
 use labdesk_proto::staff::{AuthFrame, Credentials, Request, RequestBody, StaffFrame};
-use labdesk_proto::{close, ErrorBody, Role, STAFF_PATH};
+use labdesk_proto::{close, ErrorBody, Role};
 use serde_json::Value;
 use std::collections::VecDeque;
-use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-/// How long connecting, authenticating or one request may take by default.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why a staff request did not succeed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    /// The desk's address is not a `ws://` URL.
+    #[error("the desk url {url:?} is not a ws:// url; give it as ws://HOST:7700")]
+    BadUrl {
+        /// The address given.
+        url: String,
+    },
     /// The desk could not be reached, or stopped answering.
     #[error("cannot reach the desk at {url}: {reason}; check that it runs and the address")]
     Unreachable {
@@ -47,25 +54,6 @@ pub enum ClientError {
     Protocol(String),
 }
 
-impl ClientError {
-    /// The `labdeskctl` exit code for this error: 3 bad request, 4 not allowed, 5 not found,
-    /// 6 conflict, 7 desk unreachable, 1 anything else.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Unreachable { .. } => 7,
-            Self::Unauthenticated => 4,
-            Self::Desk(body) => match body.code {
-                400 => 3,
-                401 | 403 => 4,
-                404 => 5,
-                409 => 6,
-                _ => 1,
-            },
-            Self::Closed { .. } | Self::Protocol(_) => 1,
-        }
-    }
-}
-
 type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// An authenticated `/staff` connection.
@@ -77,49 +65,45 @@ pub struct StaffClient {
     role: Role,
     next_id: u64,
     events: VecDeque<Value>,
-    timeout: Duration,
-}
-
-/// The `/staff` URL for a desk base URL such as `ws://127.0.0.1:7700`.
-pub fn staff_url(desk: &str) -> String {
-    let base = desk.trim_end_matches('/');
-    if base.ends_with(STAFF_PATH) {
-        base.to_owned()
-    } else {
-        format!("{base}{STAFF_PATH}")
-    }
+    config: ClientConfig,
 }
 
 impl StaffClient {
     /// Connects to the desk at `desk` (its base URL, e.g. `ws://127.0.0.1:7700`) and
-    /// authenticates.
+    /// authenticates, with the default [`ClientConfig`].
     ///
     /// # Errors
     ///
+    /// [`ClientError::BadUrl`] when `desk` is not a `ws://` URL,
     /// [`ClientError::Unreachable`] when the desk cannot be reached in time,
-    /// [`ClientError::Unauthenticated`] when it refuses the credentials.
+    /// [`ClientError::Unauthenticated`] when it refuses the credentials,
+    /// [`ClientError::Desk`] when it answers the auth frame with an error.
     pub async fn connect(desk: &str, credentials: Credentials) -> Result<Self, ClientError> {
-        Self::connect_with_timeout(desk, credentials, DEFAULT_TIMEOUT).await
+        Self::connect_with(desk, credentials, ClientConfig::default()).await
     }
 
-    /// Like [`StaffClient::connect`], with `timeout` for connecting and for each request.
+    /// Like [`StaffClient::connect`], with `config`'s time-outs and answer size limit.
     ///
     /// # Errors
     ///
     /// As [`StaffClient::connect`].
-    pub async fn connect_with_timeout(
+    pub async fn connect_with(
         desk: &str,
         credentials: Credentials,
-        timeout: Duration,
+        config: ClientConfig,
     ) -> Result<Self, ClientError> {
-        let url = staff_url(desk);
+        let url = staff_url(desk)?;
         let unreachable = |reason: String| ClientError::Unreachable {
             url: url.clone(),
             reason,
         };
-        let (socket, _) = tokio::time::timeout(timeout, tokio_tungstenite::connect_async(&url))
+        let limits = WebSocketConfig::default()
+            .max_message_size(Some(config.max_message_bytes))
+            .max_frame_size(Some(config.max_message_bytes));
+        let connecting = tokio_tungstenite::connect_async_with_config(&url, Some(limits), true);
+        let (socket, _) = tokio::time::timeout(config.connect_timeout, connecting)
             .await
-            .map_err(|_| unreachable("timed out".to_owned()))?
+            .map_err(|_| unreachable(format!("no answer within {:?}", config.connect_timeout)))?
             .map_err(|err| unreachable(err.to_string()))?;
         let mut client = Self {
             socket,
@@ -128,7 +112,7 @@ impl StaffClient {
             role: Role::Staff,
             next_id: 0,
             events: VecDeque::new(),
-            timeout,
+            config,
         };
 
         let auth = serde_json::to_string(&AuthFrame::Auth(credentials))
@@ -136,10 +120,12 @@ impl StaffClient {
         client.write(auth).await?;
         match client.read().await? {
             StaffFrame::AuthOk { user, role } => {
+                tracing::debug!(?role, "authenticated");
                 client.user = user;
                 client.role = role;
                 Ok(client)
             }
+            StaffFrame::Error(body) => Err(ClientError::Desk(body)),
             other => Err(ClientError::Protocol(format!(
                 "{other:?} instead of auth_ok"
             ))),
@@ -166,6 +152,7 @@ impl StaffClient {
     pub async fn request(&mut self, body: RequestBody) -> Result<Value, ClientError> {
         self.next_id += 1;
         let id = self.next_id;
+        tracing::debug!(id, kind = body.kind(), "request");
         let text = serde_json::to_string(&Request { id, body })
             .map_err(|err| ClientError::Protocol(err.to_string()))?;
         self.write(text).await?;
@@ -223,11 +210,15 @@ impl StaffClient {
             code: close::NORMAL.into(),
             reason: "done".into(),
         };
-        let _ = tokio::time::timeout(self.timeout, self.socket.close(Some(frame))).await;
+        let closing = self.socket.close(Some(frame));
+        if let Ok(Err(err)) = tokio::time::timeout(self.config.answer_timeout, closing).await {
+            tracing::debug!(cause = %err, "close frame not sent");
+        }
     }
 
     async fn write(&mut self, text: String) -> Result<(), ClientError> {
-        match tokio::time::timeout(self.timeout, self.socket.send(Message::text(text))).await {
+        let sending = self.socket.send(Message::text(text));
+        match tokio::time::timeout(self.config.answer_timeout, sending).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(self.unreachable(err.to_string())),
             Err(_) => Err(self.unreachable("timed out sending".to_owned())),
@@ -235,9 +226,11 @@ impl StaffClient {
     }
 
     async fn read(&mut self) -> Result<StaffFrame, ClientError> {
-        match tokio::time::timeout(self.timeout, self.read_forever()).await {
+        match tokio::time::timeout(self.config.answer_timeout, self.read_forever()).await {
             Ok(frame) => frame,
-            Err(_) => Err(self.unreachable("no answer in time".to_owned())),
+            Err(_) => {
+                Err(self.unreachable(format!("no answer within {:?}", self.config.answer_timeout)))
+            }
         }
     }
 
@@ -272,48 +265,5 @@ impl StaffClient {
             url: self.url.clone(),
             reason,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn staff_url_adds_the_path_once() {
-        assert_eq!(
-            staff_url("ws://127.0.0.1:7700"),
-            "ws://127.0.0.1:7700/staff"
-        );
-        assert_eq!(
-            staff_url("ws://127.0.0.1:7700/"),
-            "ws://127.0.0.1:7700/staff"
-        );
-        assert_eq!(
-            staff_url("ws://127.0.0.1:7700/staff"),
-            "ws://127.0.0.1:7700/staff"
-        );
-    }
-
-    #[test]
-    fn exit_codes_follow_the_cli_table() {
-        let desk = |code| ClientError::Desk(ErrorBody::new(code, "x")).exit_code();
-        assert_eq!(
-            [
-                desk(400),
-                desk(401),
-                desk(403),
-                desk(404),
-                desk(409),
-                desk(500)
-            ],
-            [3, 4, 4, 5, 6, 1]
-        );
-        let unreachable = ClientError::Unreachable {
-            url: "u".into(),
-            reason: "r".into(),
-        };
-        assert_eq!(unreachable.exit_code(), 7);
-        assert_eq!(ClientError::Unauthenticated.exit_code(), 4);
     }
 }
