@@ -38,7 +38,9 @@ step "set-up" ./scripts/setup.sh
 step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "lints (cargo clippy)" cargo clippy --all-targets --locked -- -D warnings
 step "tests (cargo test)" cargo test --locked
-step "benchmarks compile (cargo bench --no-run)" cargo bench --no-run --locked
+# The dev profile shares the test build's artefacts: compiling every benchmark in release mode
+# would cost minutes more and check nothing extra. Run them with `cargo bench` for figures.
+step "benchmarks compile (cargo bench --no-run)" cargo bench --no-run --profile dev --locked
 step "UI tests (npm test)" in_ui npm test
 step "UI build (npm run build)" in_ui npm run build
 step "desktop app lints" \
@@ -47,8 +49,15 @@ step "desktop app build" cargo build -p labdesk --features custom-protocol --loc
 step "desktop app tests" cargo test -p labdesk --features custom-protocol --locked
 
 if [[ -d crates/labdesk-e2e ]]; then
-    step "end-to-end tests (headless desktop)" \
-        ./scripts/lib/headless.sh cargo test -p labdesk-e2e --locked -- --test-threads=1
+    # The end-to-end test drives the built app and starts real agents and labdeskctl.
+    step "programs for the end-to-end test" cargo build -p labdesk-agent -p labdeskctl --locked
+    if [[ -x crates/labdesk-e2e/run.sh ]]; then
+        # The end-to-end crate brings its own headless desktop (Xvfb, D-Bus, dunst).
+        step "end-to-end tests (headless desktop)" crates/labdesk-e2e/run.sh
+    else
+        step "end-to-end tests (headless desktop)" \
+            ./scripts/lib/headless.sh cargo test -p labdesk-e2e --locked -- --test-threads=1
+    fi
 else
     printf '\n(no crates/labdesk-e2e yet: end-to-end tests skipped)\n'
 fi

@@ -50,6 +50,11 @@ pub struct Launch {
     pub desktop: bool,
 }
 
+/// Where the console window's web engine keeps its own data (cache, storage): inside the
+/// `--data-dir` (or demo folder) when one is given, so that such runs share nothing with the
+/// desk on the default store; `None` for the default folders.
+struct WebviewFolder(Option<PathBuf>);
+
 /// Things kept until the app exits and then let go of explicitly (Tauri ends the process
 /// without running destructors).
 #[derive(Default)]
@@ -94,6 +99,14 @@ pub fn configure<R: Runtime>(builder: Builder<R>, launch: Launch) -> Builder<R> 
                 }
             }
         })
+        .setup(move |app| {
+            // The mock runtime of the tests has no event loop to run this; they open their
+            // own window.
+            if desktop {
+                open_console_window(app)?;
+            }
+            Ok(())
+        })
         .plugin(
             tauri::plugin::Builder::<R>::new("desk")
                 .setup(move |app, _api| {
@@ -131,6 +144,8 @@ fn start<R: Runtime>(app: &AppHandle<R>, launch: Launch) -> anyhow::Result<()> {
         }
     }
 
+    let webview_dir = options.data_dir.as_ref().map(|dir| dir.join("webview"));
+    app.manage(WebviewFolder(webview_dir));
     let demo = options.demo;
     let config = DeskConfig {
         data_dir,
@@ -158,6 +173,26 @@ fn start<R: Runtime>(app: &AppHandle<R>, launch: Launch) -> anyhow::Result<()> {
         tray::create(app)?;
         watch_signals(app.clone());
     }
+    Ok(())
+}
+
+/// Opens the console window from its configuration (`tauri.conf.json` leaves it to us), with
+/// the web engine's data in the right folder.
+fn open_console_window<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
+    let Some(config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == tray::MAIN_WINDOW)
+    else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?;
+    if let Some(dir) = &app.state::<WebviewFolder>().0 {
+        window = window.data_directory(dir.clone());
+    }
+    window.build()?;
     Ok(())
 }
 
@@ -232,6 +267,7 @@ pub fn main() -> ExitCode {
         // Only the desk on the default store is "the" desk of this user; a test or demo run
         // with its own folder may run beside it.
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("labdesk was started again; bringing the running console forward");
             tray::show_console(app);
         }));
     }
