@@ -7,7 +7,7 @@ use chrono::Duration;
 use common::{fast_config, t0, wait_event, Agent, TestDesk};
 use labdesk_core::{DeskEvent, Scheduler};
 use labdesk_link::LinkConfig;
-use labdesk_proto::pc::{AgentFrame, DeskFrame, PcSession};
+use labdesk_proto::pc::{DeskFrame, PcSession};
 use labdesk_proto::EndReason;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +16,14 @@ use tokio::sync::mpsc;
 
 fn is_warned(booking: i64) -> impl Fn(&DeskEvent) -> bool {
     move |event| matches!(event, DeskEvent::SessionWarned { booking_id, .. } if *booking_id == booking)
+}
+
+/// The frame that tells a PC its session ran out.
+fn expired(booking_id: i64) -> DeskFrame {
+    DeskFrame::SessionEnded {
+        booking_id,
+        reason: EndReason::Expired,
+    }
 }
 
 fn is_offline(name: &'static str) -> impl Fn(&DeskEvent) -> bool {
@@ -45,12 +53,7 @@ async fn silently_dead_pc_gets_one_recomputed_warning_after_reconnecting() {
         DeskFrame::warning(healthy_booking, 5, end),
         "the healthy PC is warned when the lead falls due, whatever the dead one does"
     );
-    healthy
-        .send(&AgentFrame::Ack {
-            booking_id: healthy_booking,
-            minutes_left: 5,
-        })
-        .await;
+    healthy.ack(healthy_booking, 5).await;
     wait_event(&mut events, "healthy warned", is_warned(healthy_booking)).await;
 
     wait_event(&mut events, "dead PC offline", is_offline("PC-2")).await;
@@ -80,27 +83,17 @@ async fn silently_dead_pc_gets_one_recomputed_warning_after_reconnecting() {
         DeskFrame::warning(dead_booking, 3, end),
         "the missed warning comes on reconnect with minutes left recomputed from now"
     );
-    back.send(&AgentFrame::Ack {
-        booking_id: dead_booking,
-        minutes_left: 3,
-    })
-    .await;
+    back.ack(dead_booking, 3).await;
     wait_event(&mut events, "dead PC warned", is_warned(dead_booking)).await;
 
     desk.clock.advance(Duration::minutes(3));
-    let ended = DeskFrame::SessionEnded {
-        booking_id: dead_booking,
-        reason: EndReason::Expired,
-    };
+    let ended = expired(dead_booking);
     assert_eq!(
         back.frame().await,
         ended,
         "exactly one warning, then the session expires on time"
     );
-    let ended = DeskFrame::SessionEnded {
-        booking_id: healthy_booking,
-        reason: EndReason::Expired,
-    };
+    let ended = expired(healthy_booking);
     assert_eq!(
         healthy.frame().await,
         ended,
@@ -121,12 +114,7 @@ async fn reconnecting_mid_session_gets_the_desk_end_time_and_no_repeated_warning
     let (mut agent, _) = Agent::connect(&desk.url, "PC-1", &token).await;
     desk.clock.advance(Duration::minutes(5));
     assert_eq!(agent.frame().await, DeskFrame::warning(booking, 5, end));
-    agent
-        .send(&AgentFrame::Ack {
-            booking_id: booking,
-            minutes_left: 5,
-        })
-        .await;
+    agent.ack(booking, 5).await;
     wait_event(&mut events, "warned", is_warned(booking)).await;
     agent
         .ws
@@ -158,10 +146,7 @@ async fn reconnecting_mid_session_gets_the_desk_end_time_and_no_repeated_warning
     let pass = Scheduler::new(desk.engine.clone(), Arc::new(delivery));
     pass.sweep(desk.engine.now()).await.expect("a pass runs");
     desk.clock.advance(Duration::minutes(4));
-    let ended = DeskFrame::SessionEnded {
-        booking_id: booking,
-        reason: EndReason::Expired,
-    };
+    let ended = expired(booking);
     assert_eq!(
         agent.frame().await,
         ended,
@@ -184,12 +169,7 @@ async fn an_extension_is_pushed_and_re_arms_the_warning() {
         agent.frame().await,
         DeskFrame::warning(booking, 5, t0() + Duration::minutes(10))
     );
-    agent
-        .send(&AgentFrame::Ack {
-            booking_id: booking,
-            minutes_left: 5,
-        })
-        .await;
+    agent.ack(booking, 5).await;
     wait_event(&mut events, "warned", is_warned(booking)).await;
 
     let admin = desk.admin;
@@ -236,12 +216,7 @@ async fn acking_agent(url: String, pc: String, token: String, seen: mpsc::Unboun
                 minutes_left,
                 ..
             }) => {
-                agent
-                    .send(&AgentFrame::Ack {
-                        booking_id,
-                        minutes_left,
-                    })
-                    .await;
+                agent.ack(booking_id, minutes_left).await;
                 let _ = seen.send(Seen::Warned(pc.clone(), minutes_left));
             }
             common::Read::Frame(DeskFrame::SessionEnded { .. }) => {

@@ -22,6 +22,27 @@ async fn admin(desk: &TestDesk) -> StaffClient {
         .unwrap()
 }
 
+/// Adds the staff user `sam` with the password `sam-password-1`.
+async fn add_sam(desk: &TestDesk) -> labdesk_core::User {
+    desk.engine
+        .add_user(
+            &desk.admin,
+            "sam",
+            "Sam",
+            Role::Staff,
+            Some("sam-password-1"),
+        )
+        .await
+        .unwrap()
+}
+
+/// `sam`, connected with his password.
+async fn connect_sam(desk: &TestDesk) -> StaffClient {
+    StaffClient::connect(&desk.url, password("sam", "sam-password-1"))
+        .await
+        .unwrap()
+}
+
 /// The error code of a failed request.
 async fn refused(client: &mut StaffClient, body: RequestBody) -> u16 {
     match client.request(body).await {
@@ -34,25 +55,14 @@ async fn refused(client: &mut StaffClient, body: RequestBody) -> u16 {
 async fn staff_authenticate_by_password_or_token_and_others_get_4401() {
     let desk = TestDesk::start(fast_config()).await;
     let engine = &desk.engine;
-    let sam = engine
-        .add_user(
-            &desk.admin,
-            "sam",
-            "Sam",
-            Role::Staff,
-            Some("sam-password-1"),
-        )
-        .await
-        .unwrap();
+    let sam = add_sam(&desk).await;
     engine
         .add_user(&desk.admin, "pat", "Pat", Role::Patron, None)
         .await
         .unwrap();
     let token = engine.create_api_token(sam.id).await.unwrap();
 
-    let client = StaffClient::connect(&desk.url, password("sam", "sam-password-1"))
-        .await
-        .unwrap();
+    let client = connect_sam(&desk).await;
     assert_eq!(
         (client.user(), client.role()),
         ("sam", labdesk_proto::Role::Staff)
@@ -226,20 +236,9 @@ async fn refused_requests_answer_the_engine_code_and_change_nothing() {
     desk.add_pc("PC-1").await;
     desk.add_patron("ana").await;
     let engine = &desk.engine;
-    engine
-        .add_user(
-            &desk.admin,
-            "sam",
-            "Sam",
-            Role::Staff,
-            Some("sam-password-1"),
-        )
-        .await
-        .unwrap();
+    add_sam(&desk).await;
     let mut client = admin(&desk).await;
-    let mut staff = StaffClient::connect(&desk.url, password("sam", "sam-password-1"))
-        .await
-        .unwrap();
+    let mut staff = connect_sam(&desk).await;
     let start = |pc: &str, secs| RequestBody::StartSession {
         pc: pc.into(),
         user: "ana".into(),

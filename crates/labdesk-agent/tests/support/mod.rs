@@ -157,15 +157,7 @@ impl Agent {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the agent starts");
-        let (tx, lines) = mpsc::unbounded_channel();
-        let out = child.stdout.take().expect("stdout is piped");
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = stdout_lines(&mut child);
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let sink = stderr.clone();
         let err = child.stderr.take().expect("stderr is piped");
@@ -228,6 +220,20 @@ impl Drop for Agent {
     }
 }
 
+/// The lines `child` prints on its piped stdout, on a channel that closes when stdout does.
+fn stdout_lines(child: &mut Child) -> mpsc::UnboundedReceiver<String> {
+    let (tx, lines) = mpsc::unbounded_channel();
+    let out = child.stdout.take().expect("stdout is piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
 /// A child process killed on drop, with its stdout lines on a channel.
 pub struct Watched {
     child: Child,
@@ -243,15 +249,7 @@ impl Watched {
             .stderr(Stdio::null())
             .spawn()
             .expect("the program starts");
-        let (tx, lines) = mpsc::unbounded_channel();
-        let out = child.stdout.take().expect("stdout is piped");
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = stdout_lines(&mut child);
         Self { child, lines }
     }
 

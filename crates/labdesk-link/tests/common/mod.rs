@@ -205,6 +205,15 @@ impl Agent {
         self.send_text(serde_json::to_string(frame).unwrap()).await;
     }
 
+    /// Acknowledges the warning of `minutes_left` for `booking_id`.
+    pub async fn ack(&mut self, booking_id: i64, minutes_left: u32) {
+        self.send(&AgentFrame::Ack {
+            booking_id,
+            minutes_left,
+        })
+        .await;
+    }
+
     /// Sends raw text.
     pub async fn send_text(&mut self, text: String) {
         self.ws
