@@ -310,14 +310,7 @@ impl PcLink {
     /// connection.
     async fn finish(mut self, end: End) {
         match end {
-            End::Shutdown => {
-                socket::close_with(
-                    &mut self.socket,
-                    close::GOING_AWAY,
-                    "the desk is shutting down",
-                )
-                .await;
-            }
+            End::Shutdown => socket::close_shutting_down(&mut self.socket).await,
             End::Replaced => {
                 socket::close_with(
                     &mut self.socket,

@@ -88,6 +88,11 @@ pub(crate) async fn close_with(socket: &mut Socket, code: u16, reason: &'static 
     let _ = tokio::time::timeout(GOODBYE_TIME, socket.close(Some(frame))).await;
 }
 
+/// Closes with 1001: the desk is shutting down.
+pub(crate) async fn close_shutting_down(socket: &mut Socket) {
+    close_with(socket, close::GOING_AWAY, "the desk is shutting down").await;
+}
+
 /// Closes with 1009 after an oversized frame. The peer may still be sending the rest of it;
 /// the desk reads and discards that for a moment, because closing a socket with unread data
 /// resets it and the peer would then never see the close frame.

@@ -76,14 +76,7 @@ pub(crate) async fn serve(
     let end = link.run(shutdown).await;
     tracing::info!(?end, "staff connection ended");
     match end {
-        End::Shutdown => {
-            socket::close_with(
-                &mut link.socket,
-                close::GOING_AWAY,
-                "the desk is shutting down",
-            )
-            .await;
-        }
+        End::Shutdown => socket::close_shutting_down(&mut link.socket).await,
         End::TooBig => socket::close_too_big(&mut link.socket).await,
         End::Silent | End::Gone => {}
     }
