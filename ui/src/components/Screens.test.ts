@@ -89,8 +89,11 @@ describe('settings', () => {
       warning_leads_secs: [600, 90],
       time_zone: 'Europe/Berlin',
     });
-    expect(screen.getByTestId('status').textContent?.trim(), 'saving is announced').toBe(
-      'Settings saved.',
+    expect(
+      screen.getByTestId('status').textContent?.trim(),
+      'saving is announced, saying which settings wait for the next start',
+    ).toBe(
+      'Settings saved. The time zone applies now; the listen address and warning leads when Labdesk next starts.',
     );
     expect(desk.timeZone, 'the console uses the saved zone').toBe('Europe/Berlin');
   });
