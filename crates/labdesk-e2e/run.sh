@@ -69,7 +69,7 @@ for _ in $(seq 100); do
     sleep 0.2
 done
 
-export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1
 echo "run.sh: display $DISPLAY, output in $out"
 
 cd "$root"

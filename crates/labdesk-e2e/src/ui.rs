@@ -84,13 +84,32 @@ where
     }
 }
 
-/// Saves a PNG of the app's window as `<out_dir>/<name>.png` and returns its path.
+/// Saves a PNG of the whole screen (the app's window and any notification popup) as
+/// `<out_dir>/<name>.png` with ImageMagick's `import`, and returns its path.
+///
+/// WebDriver's own Take Screenshot is not used: with WebKitWebDriver 2.50 under Xvfb the
+/// second screenshot of a session never answers, and every later command waits behind it.
 ///
 /// # Errors
-/// [`Error::Command`] when the driver cannot take it, [`Error::Io`] when it cannot be saved.
-pub async fn screenshot(client: &Client, out_dir: &Path, name: &str) -> Result<PathBuf> {
-    let png = client.screenshot().await?;
+/// [`Error::MissingProgram`] without ImageMagick; [`Error::Failed`] when `import` fails.
+pub async fn screenshot(out_dir: &Path, name: &str) -> Result<PathBuf> {
     let path = out_dir.join(format!("{name}.png"));
-    tokio::fs::write(&path, png).await?;
+    let out = tokio::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .output()
+        .await
+        .map_err(|_| Error::MissingProgram {
+            name: "import",
+            path: PathBuf::from("PATH"),
+            hint: "apt-get install imagemagick",
+        })?;
+    if !out.status.success() {
+        return Err(Error::Failed {
+            what: format!("import -window root {}", path.display()),
+            status: out.status,
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
+    }
     Ok(path)
 }
