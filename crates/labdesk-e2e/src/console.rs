@@ -64,6 +64,16 @@ pub async fn start_walk_in(client: &Client, pc: &str, user: &str, minutes: &str)
     ui::element(client, &option, REACT).await?;
     let select = ui::element(client, r#"[data-testid="start-pc"]"#, REACT).await?;
     select.select_by_value(pc).await?;
+    // WebKitWebDriver 2.50 shows the second choice made in this select but the page does not
+    // always see a change event for it; announce the change the way a user's pick would.
+    let select_json = serde_json::to_value(&select)
+        .map_err(|err| crate::Error::Unexpected(format!("element reference: {err}")))?;
+    client
+        .execute(
+            "arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![select_json],
+        )
+        .await?;
 
     fill(client, r#"[data-testid="start-user"]"#, user).await?;
     fill(client, r#"[data-testid="start-minutes"]"#, minutes).await?;
@@ -74,6 +84,9 @@ pub async fn start_walk_in(client: &Client, pc: &str, user: &str, minutes: &str)
     click(client, r#"[data-testid="start-submit"]"#).await?;
 
     ui::element(client, &session_row(pc), REACT).await?;
+    // The form is usable again once the PC is no longer offered as free: choosing the next PC
+    // while the list is still being redrawn can leave the choice unseen by the form.
+    ui::gone(client, &option, REACT).await?;
     Ok(())
 }
 

@@ -184,10 +184,6 @@ async fn scenario(run: &mut Run, client: &Client) -> Result<()> {
             },
         )?;
     }
-    for pc in [&first_pc, &second_pc] {
-        let warned = format!(r#"{} [data-testid="warned"]"#, console::session_row(pc));
-        ui::text(client, &warned, REACT, |t| t.trim() == "1 min").await?;
-    }
     run.shot(client, "03-both-warned").await?;
 
     // Step 4: staff end the first session.
