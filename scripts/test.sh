@@ -50,6 +50,8 @@ step "desktop app tests" cargo test -p labdesk --features custom-protocol --lock
 
 if [[ -d crates/labdesk-e2e ]]; then
     # The end-to-end test drives the built app and starts real agents and labdeskctl.
+    step "end-to-end test lints" \
+        cargo clippy -p labdesk-e2e --all-targets --locked -- -D warnings
     step "programs for the end-to-end test" cargo build -p labdesk-agent -p labdeskctl --locked
     if [[ -x crates/labdesk-e2e/run.sh ]]; then
         # The end-to-end crate brings its own headless desktop (Xvfb, D-Bus, dunst).
